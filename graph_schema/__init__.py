@@ -1,0 +1,1 @@
+"""The graph model (labels, relationship types, keys) and its versioned migrations."""

@@ -1,0 +1,111 @@
+"""One place that opens the Neo4j driver and runs transactions.
+
+Writes run as managed write transactions, reads that serve investigators as managed
+READ transactions (so a query cannot write), and every call passes the database name.
+Driver errors that mean "the server is not there" become :class:`Neo4jUnavailableError`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, LiteralString, TypeVar, cast
+
+import neo4j
+from neo4j import GraphDatabase, ManagedTransaction
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+
+import ringscope.messages  # noqa: F401  (registers the messages raised here)
+from ringscope.errors import Neo4jUnavailableError
+from ringscope.settings import Neo4jSettings
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Record = dict[str, Any]
+
+
+class Database:
+    """A driver bound to one database name."""
+
+    def __init__(self, driver: neo4j.Driver, database: str, uri: str) -> None:
+        self.driver = driver
+        self.database = database
+        self.uri = uri
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def write(self, query: str, **params: Any) -> list[Record]:
+        """Run one statement in a managed write transaction and return its records."""
+        return self.execute_write(lambda tx: _run(tx, query, params))
+
+    def read(self, query: str, **params: Any) -> list[Record]:
+        """Run one statement in a managed READ transaction and return its records."""
+        return self.execute_read(lambda tx: _run(tx, query, params))
+
+    def execute_write(self, work: Callable[[ManagedTransaction], T]) -> T:
+        """Run ``work`` in a managed write transaction, retried by the driver."""
+        with self._session(neo4j.WRITE_ACCESS) as session:
+            return session.execute_write(work)
+
+    def execute_read(self, work: Callable[[ManagedTransaction], T]) -> T:
+        """Run ``work`` in a managed READ transaction, retried by the driver."""
+        with self._session(neo4j.READ_ACCESS) as session:
+            return session.execute_read(work)
+
+    @contextmanager
+    def _session(self, access_mode: str) -> Iterator[neo4j.Session]:
+        try:
+            with self.driver.session(database=self.database, default_access_mode=access_mode) as s:
+                yield s
+        except (ServiceUnavailable, SessionExpired) as err:
+            logger.warning("neo4j unavailable uri=%s error=%s", self.uri, type(err).__name__)
+            raise Neo4jUnavailableError("db.unavailable", uri=self.uri) from err
+        except AuthError as err:
+            raise Neo4jUnavailableError("db.auth_failed", uri=self.uri) from err
+
+
+def _run(tx: ManagedTransaction, query: str, params: Mapping[str, Any]) -> list[Record]:
+    result = tx.run(cast(LiteralString, query), dict(params))
+    return [record.data() for record in result]
+
+
+def connect(settings: Neo4jSettings | None = None, *, verify: bool = True) -> Database:
+    """Open the configured server, or the running local one, and check that it answers.
+
+    Raises:
+        Neo4jUnavailableError: the server does not answer or rejects the credentials.
+        LocalNeo4jError / ConfigurationError: no server is configured or running.
+    """
+    from ringscope.neo4j_local import resolve_connection
+
+    info = resolve_connection(settings)
+    driver = GraphDatabase.driver(
+        info.uri,
+        auth=(info.user, info.password),
+        connection_timeout=(settings or Neo4jSettings()).connect_timeout_seconds,
+        connection_acquisition_timeout=60.0,
+        max_transaction_retry_time=15.0,
+        # Server notifications (deprecations, cartesian products) are not acted on here.
+        notifications_min_severity="OFF",
+    )
+    database = Database(driver, info.database, info.uri)
+    if verify:
+        try:
+            driver.verify_connectivity()
+        except (ServiceUnavailable, SessionExpired, OSError) as err:
+            driver.close()
+            raise Neo4jUnavailableError("db.unavailable", uri=info.uri) from err
+        except AuthError as err:
+            driver.close()
+            raise Neo4jUnavailableError("db.auth_failed", uri=info.uri) from err
+    logger.info("connected uri=%s database=%s", info.uri, info.database)
+    return database
