@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from typing import Any, LiteralString, TypeVar, cast
 
 import neo4j
@@ -71,6 +72,19 @@ class Database:
             raise Neo4jUnavailableError("db.unavailable", uri=self.uri) from err
         except AuthError as err:
             raise Neo4jUnavailableError("db.auth_failed", uri=self.uri) from err
+
+
+def to_fixed_offset(value: datetime) -> datetime:
+    """Return ``value`` with a ``datetime.timezone`` of the same offset, for the driver.
+
+    The driver calls ``tzinfo.utcoffset`` with its own DateTime type, and CPython's
+    ``zoneinfo.ZoneInfo`` crashes the interpreter on such an argument (CPython issue 125318,
+    seen with Python 3.11.7 and neo4j 6.4), so no ZoneInfo datetime may reach a query.
+    """
+    offset = value.utcoffset()
+    if offset is None:
+        raise ValueError("naive datetime passed to Neo4j; attach a time zone first")
+    return value.astimezone(timezone(offset))
 
 
 def _run(tx: ManagedTransaction, query: str, params: Mapping[str, Any]) -> list[Record]:

@@ -1,0 +1,56 @@
+"""The ``ringscope`` command line: one group per component, each in its own module."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from ringscope import __version__
+from ringscope.errors import RingScopeError
+from ringscope.logging_setup import configure_cli_logging
+
+
+class RingScopeGroup(click.Group):
+    """A click group that prints RingScope errors as one localised line, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except RingScopeError as err:
+            logging.getLogger("ringscope.cli").debug("command failed: %s", err.code)
+            click.echo(f"ringscope: {err.render()}", err=True)
+            sys.exit(2 if err.code in {"input_invalid", "consent_refused"} else 1)
+
+
+@click.group(cls=RingScopeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ringscope")
+@click.option("-v", "--verbose", is_flag=True, help="Log debug detail to stderr.")
+def main(verbose: bool) -> None:
+    """RingScope: find fraud rings in consented call records (Neo4j).
+
+    Messages are in Simplified Chinese unless RINGSCOPE_LANG=en.
+    """
+    configure_cli_logging(logging.DEBUG if verbose else logging.WARNING)
+
+
+def _register_commands() -> None:
+    # Imported here so that `ringscope --help` lists every group and a module that fails to
+    # import names itself in the traceback instead of breaking the root module.
+    from ringscope.cli import (
+        demo_commands,
+        generate_commands,
+        load_commands,
+        neo4j_commands,
+        schema_commands,
+    )
+
+    main.add_command(neo4j_commands.neo4j)
+    main.add_command(schema_commands.schema)
+    main.add_command(load_commands.load)
+    main.add_command(demo_commands.demo)
+    main.add_command(generate_commands.generate)
+
+
+_register_commands()
