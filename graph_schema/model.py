@@ -19,6 +19,7 @@ RING: Final = "Ring"
 NUMBER_CHANGE: Final = "NumberChange"
 AUDIT_EVENT: Final = "AuditEvent"
 API_KEY: Final = "ApiKey"
+AUDIT_HEAD: Final = "AuditHead"
 SCHEMA_MIGRATION: Final = "SchemaMigration"
 
 # Relationship types

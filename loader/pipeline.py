@@ -1,0 +1,477 @@
+"""Load one call-record file: read, gate on consent, pseudonymise, aggregate, write, report.
+
+The steps follow the data flow of the product. Reading and normalising happen in
+:mod:`loader.readers`; this module decides what is a duplicate, what goes to quarantine,
+which pseudonym each number gets, and how a batch is written so that a rerun changes
+nothing and an interrupted load leaves nothing behind.
+
+Batch identity: ``batch_id`` is derived from the file's SHA-256, the owner party, the
+consent, the layout and the key id. Loading the same file again for the same owner and
+consent finds a complete batch and writes nothing; a batch left in status ``loading`` by a
+crash is deleted and loaded again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import loader.messages  # noqa: F401  (registers the reader messages used here)
+import loader.pipeline_messages  # noqa: F401
+from graph_schema import writes
+from graph_schema.model import CALL_RECORDS_SCOPE, CALL_SECONDS_BITS, CALL_SECONDS_MAX
+from loader.quarantine import QuarantineWriter
+from loader.readers import UNKNOWN_OWNER, open_calls
+from loader.records import CallRecord, CanonicalNumber, FileInfo, ReadChunk, RejectedRow
+from loader.writer import delete_batch_calls_if_exists, delete_batch_if_exists, write_rows
+from ringscope.consent import check_consent, read_consent
+from ringscope.db import Database, to_fixed_offset
+from ringscope.errors import InputFileError, PseudonymKeyError
+from ringscope.logging_setup import redact
+from ringscope.pseudonym import PseudonymKey, mask_number, pseudonymize
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PURPOSE = "credit_review"
+SHANGHAI_OFFSET_SECONDS = 8 * 3600
+# A call counts as a night call when it starts at or after 22:00 or before 06:00,
+# Asia/Shanghai time (no daylight saving, so a fixed offset is exact).
+NIGHT_START_HOUR = 22
+NIGHT_END_HOUR = 6
+
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class BatchReport:
+    """What happened to one file; ``rows_read == loaded + rejected + duplicates`` always."""
+
+    file: str
+    batch_id: str
+    layout: str
+    owner: str
+    consent_id: str
+    purpose: str
+    status: str  # loaded, already_loaded, dry_run
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    duplicates: int = 0
+    total_seconds: int = 0
+    distinct_peers: int = 0
+    key_id: str = ""
+    quarantine_file: str | None = None
+    rejected_examples: list[RejectedRow] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("rejected_examples")
+        return data
+
+
+@dataclass(slots=True)
+class _PairTotals:
+    calls: int = 0
+    seconds: int = 0
+    night_calls: int = 0
+    first_at: datetime | None = None
+    last_at: datetime | None = None
+    call_ids: list[int] = field(default_factory=list)
+
+
+class _Pseudonyms:
+    """Memoised pseudonyms of one file, so each distinct number is hashed once."""
+
+    def __init__(self, key: PseudonymKey) -> None:
+        self.key = key
+        self._cache: dict[str, tuple[str, str, str]] = {}
+        self.by_phone_id: dict[str, tuple[str, str]] = {}
+
+    def lookup(self, number: CanonicalNumber) -> tuple[str, str, str]:
+        """Return (pseudonym, kind, display mask) for a canonical number."""
+        found = self._cache.get(number.canonical)
+        if found is None:
+            found = (
+                pseudonymize(self.key, number.canonical),
+                number.kind.value,
+                mask_number(number.canonical),
+            )
+            self._cache[number.canonical] = found
+            self.by_phone_id[found[0]] = (found[1], found[2])
+        return found
+
+
+def file_sha256(path: Path) -> str:
+    """Return the SHA-256 of a file's bytes, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as err:
+        raise InputFileError("load.file_unreadable", file=str(path), error=err.strerror) from err
+    return digest.hexdigest()
+
+
+def make_batch_id(sha256: str, owner_party: str, consent_id: str, layout: str, key_id: str) -> str:
+    """Derive the batch id from everything that makes two loads the same load."""
+    material = "\x1f".join((sha256, owner_party, consent_id, layout, key_id))
+    return "b-" + hashlib.sha256(material.encode("utf-8")).hexdigest()[:20]
+
+
+def call_id(started_at: datetime, duration_seconds: int) -> int:
+    """Encode a call as start minute and duration in one integer (see graph_schema.model)."""
+    minute = int(started_at.timestamp()) // 60
+    return (minute << CALL_SECONDS_BITS) | duration_seconds
+
+
+def is_night_call(started_at: datetime) -> bool:
+    hour = ((int(started_at.timestamp()) + SHANGHAI_OFFSET_SECONDS) // 3600) % 24
+    return hour >= NIGHT_START_HOUR or hour < NIGHT_END_HOUR
+
+
+def check_key_matches_graph(db: Database, key: PseudonymKey) -> None:
+    """Raise PseudonymKeyError when the graph's batches were made with another key."""
+    other_ids = [
+        row["key_id"] for row in db.read(writes.GET_KEY_IDS) if row["key_id"] != key.key_id
+    ]
+    if other_ids:
+        raise PseudonymKeyError(
+            "load.key_mismatch", key_id=key.key_id, stored_key_ids=", ".join(other_ids)
+        )
+
+
+def load_calls(
+    path: Path,
+    *,
+    db: Database | None,
+    key: PseudonymKey,
+    owner_party: str,
+    consent_id: str,
+    purpose: str = DEFAULT_PURPOSE,
+    layout: str | None = None,
+    owner_number: CanonicalNumber | None = None,
+    default_year: int | None = None,
+    chunk_rows: int = 50_000,
+    quarantine_dir: Path,
+    progress: ProgressCallback | None = None,
+    now: datetime | None = None,
+) -> BatchReport:
+    """Load one file of call records as one batch; ``db=None`` is a dry run.
+
+    Raises:
+        InputFileError: the file is unreadable, of unknown layout, or its owner is unknown.
+        ConsentError: the consent does not allow loading this owner's call records.
+        PseudonymKeyError: the graph holds data made with another pseudonymisation key.
+        Neo4jUnavailableError: the server went away during the load.
+    """
+    dry_run = db is None
+    at = now or datetime.now(UTC)
+    sha256 = file_sha256(path)
+    info, chunks = open_calls(
+        path,
+        layout=layout,
+        owner=owner_number,
+        default_year=default_year,
+        chunk_rows=chunk_rows,
+    )
+    pseudonyms = _Pseudonyms(key)
+
+    # Gate: nothing is written unless the owner's consent allows it, under our key.
+    owner_phone_id: str | None = None
+    if db is not None:
+        consent = read_consent(db, consent_id)
+        check_consent(
+            consent,
+            consent_id=consent_id,
+            party_id=owner_party,
+            purpose=purpose,
+            at=at,
+            scope=CALL_RECORDS_SCOPE,
+        )
+        check_key_matches_graph(db, key)
+        if not info.is_edge_list:
+            owner_phone_id = _resolve_owner_phone(db, info, owner_party, pseudonyms, path)
+
+    batch_id = make_batch_id(sha256, owner_party, consent_id, info.layout, key.key_id)
+    report = BatchReport(
+        file=redact(str(path)),
+        batch_id=batch_id,
+        layout=info.layout,
+        owner=_owner_display(info),
+        consent_id=consent_id,
+        purpose=purpose,
+        status="dry_run" if dry_run else "loaded",
+        key_id=key.key_id,
+    )
+
+    already_loaded = False
+    if db is not None:
+        existing = db.read(writes.GET_BATCH, batch_id=batch_id)
+        if existing and existing[0]["batch"].get("status") == "complete":
+            already_loaded = True
+            report.status = "already_loaded"
+        elif existing:
+            logger.warning("incomplete batch found, reloading batch_id=%s", batch_id)
+            delete_batch_calls_if_exists(db, batch_id)
+
+    writing = db is not None and not already_loaded
+    if writing:
+        assert db is not None
+        db.write(
+            writes.BEGIN_BATCH,
+            batch_id=batch_id,
+            file_sha256=sha256,
+            layout=info.layout,
+            owner_party=owner_party,
+            consent_id=consent_id,
+            purpose=purpose,
+            key_id=key.key_id,
+        )
+
+    logger.info(
+        "load started batch_id=%s layout=%s dry_run=%s already_loaded=%s",
+        batch_id,
+        info.layout,
+        dry_run,
+        already_loaded,
+    )
+    quarantine = QuarantineWriter(quarantine_dir / f"{batch_id}.rejected.csv", path)
+    try:
+        _stream_chunks(
+            chunks,
+            owner_canonical=(info.owner or owner_number or UNKNOWN_OWNER).canonical,
+            report=report,
+            db=db if writing else None,
+            pseudonyms=pseudonyms,
+            owner_phone_id=owner_phone_id,
+            quarantine=quarantine,
+            progress=progress,
+        )
+        if writing:
+            assert db is not None
+            db.write(
+                writes.FINISH_BATCH,
+                batch_id=batch_id,
+                rows_read=report.rows_read,
+                rows_loaded=report.rows_loaded,
+                rows_rejected=report.rows_rejected,
+                duplicates=report.duplicates,
+                total_seconds=report.total_seconds,
+                distinct_peers=report.distinct_peers,
+            )
+    except BaseException:
+        # Ctrl-C, a bad row the reader could not classify or a lost server: leave no
+        # partial batch behind. If the server itself is gone, the batch stays in status
+        # "loading" and the next load of the same file deletes it first.
+        if writing:
+            assert db is not None
+            try:
+                delete_batch_if_exists(db, batch_id)
+            except Exception:  # noqa: BLE001 - the original error matters more
+                logger.exception("cleanup of partial batch failed batch_id=%s", batch_id)
+        raise
+    finally:
+        quarantine.close()
+
+    if already_loaded:
+        # Every row that would load is already in the graph under this batch.
+        report.duplicates += report.rows_loaded
+        report.rows_loaded = 0
+    report.quarantine_file = str(quarantine.path) if quarantine.rows_written else None
+    logger.info(
+        "load finished batch_id=%s status=%s rows_read=%d rows_loaded=%d rows_rejected=%d "
+        "duplicates=%d",
+        batch_id,
+        report.status,
+        report.rows_read,
+        report.rows_loaded,
+        report.rows_rejected,
+        report.duplicates,
+    )
+    return report
+
+
+def _owner_display(info: FileInfo) -> str:
+    if info.is_edge_list:
+        return "-"
+    if info.owner is None or info.owner == UNKNOWN_OWNER:
+        return "?"
+    return mask_number(info.owner.canonical)
+
+
+def _resolve_owner_phone(
+    db: Database,
+    info: FileInfo,
+    owner_party: str,
+    pseudonyms: _Pseudonyms,
+    path: Path,
+) -> str:
+    """Return the pseudonym of the bill owner's number, checked against the party's phones."""
+    rows = db.read(writes.GET_PARTY_PHONES, party_id=owner_party)
+    party_phones: list[str] = rows[0]["phone_ids"] if rows else []
+
+    if info.owner is not None and info.owner != UNKNOWN_OWNER:
+        phone_id, kind, display = pseudonyms.lookup(info.owner)
+        if party_phones and phone_id not in party_phones:
+            raise InputFileError(
+                "load.owner_mismatch",
+                file=redact(str(path)),
+                owner=display,
+                party_id=owner_party,
+            )
+        if not party_phones:
+            db.write(
+                writes.ATTACH_OWNER_PHONE,
+                party_id=owner_party,
+                phone_id=phone_id,
+                kind=kind,
+                display=display,
+                key_id=pseudonyms.key.key_id,
+            )
+        return phone_id
+
+    if len(party_phones) == 1:
+        return party_phones[0]
+    if not party_phones:
+        raise InputFileError("load.owner_unknown", file=redact(str(path)), party_id=owner_party)
+    raise InputFileError(
+        "load.owner_ambiguous",
+        file=redact(str(path)),
+        party_id=owner_party,
+        count=len(party_phones),
+    )
+
+
+def _stream_chunks(
+    chunks: Iterator[ReadChunk],
+    *,
+    owner_canonical: str,
+    report: BatchReport,
+    db: Database | None,
+    pseudonyms: _Pseudonyms,
+    owner_phone_id: str | None,
+    quarantine: QuarantineWriter,
+    progress: ProgressCallback | None,
+) -> None:
+    seen: set[int] = set()
+    peers: set[str] = set()
+
+    for chunk in chunks:
+        pairs: dict[tuple[str, str], _PairTotals] = {}
+        rejected = list(chunk.rejected)
+
+        for call in chunk.calls:
+            if call.duration_seconds > CALL_SECONDS_MAX:
+                rejected.append(
+                    RejectedRow(
+                        line=call.line,
+                        reason_key="load.duration_too_long",
+                        reason_params={"seconds": str(call.duration_seconds)},
+                    )
+                )
+                continue
+            caller = _phone_id(call.caller, pseudonyms, owner_phone_id, owner_canonical)
+            callee = _phone_id(call.callee, pseudonyms, owner_phone_id, owner_canonical)
+            identity = call_id(call.started_at, call.duration_seconds)
+            fingerprint = hash((caller, callee, identity))
+            if fingerprint in seen:
+                report.duplicates += 1
+                continue
+            seen.add(fingerprint)
+            _add_call(pairs, caller, callee, call, identity)
+            report.rows_loaded += 1
+            report.total_seconds += call.duration_seconds
+            _count_peers(peers, call, owner_canonical)
+
+        report.rows_rejected += len(rejected)
+        report.rows_read += chunk.rows_read
+        if rejected:
+            quarantine.write(rejected)
+            room = 20 - len(report.rejected_examples)
+            report.rejected_examples.extend(rejected[: max(room, 0)])
+        if db is not None and pairs:
+            write_rows(
+                db,
+                writes.ADD_CALLS,
+                _pair_rows(pairs, pseudonyms),
+                batch_id=report.batch_id,
+                consent_id=report.consent_id,
+                key_id=pseudonyms.key.key_id,
+            )
+        if progress is not None:
+            progress(chunk.rows_read)
+
+    report.distinct_peers = len(peers)
+
+
+def _phone_id(
+    number: CanonicalNumber,
+    pseudonyms: _Pseudonyms,
+    owner_phone_id: str | None,
+    owner_canonical: str,
+) -> str:
+    if number.canonical == owner_canonical and owner_phone_id is not None:
+        return owner_phone_id
+    return pseudonyms.lookup(number)[0]
+
+
+def _count_peers(peers: set[str], call: CallRecord, owner_canonical: str) -> None:
+    # In a bill the peer is the end that is not the owner; an edge list has no owner, so
+    # both ends count and distinct_peers is the number of distinct numbers in the file.
+    for number in (call.caller, call.callee):
+        if number.canonical != owner_canonical:
+            peers.add(number.canonical)
+
+
+def _add_call(
+    pairs: dict[tuple[str, str], _PairTotals],
+    caller: str,
+    callee: str,
+    call: CallRecord,
+    identity: int,
+) -> None:
+    totals = pairs.get((caller, callee))
+    if totals is None:
+        totals = _PairTotals()
+        pairs[(caller, callee)] = totals
+    totals.calls += 1
+    totals.seconds += call.duration_seconds
+    totals.night_calls += int(is_night_call(call.started_at))
+    totals.call_ids.append(identity)
+    if totals.first_at is None or call.started_at < totals.first_at:
+        totals.first_at = call.started_at
+    if totals.last_at is None or call.started_at > totals.last_at:
+        totals.last_at = call.started_at
+
+
+def _pair_rows(
+    pairs: dict[tuple[str, str], _PairTotals], pseudonyms: _Pseudonyms
+) -> list[dict[str, Any]]:
+    kinds = pseudonyms.by_phone_id
+    rows = []
+    for (caller, callee), totals in pairs.items():
+        caller_kind, caller_display = kinds.get(caller, ("mobile", "?"))
+        callee_kind, callee_display = kinds.get(callee, ("mobile", "?"))
+        rows.append(
+            {
+                "caller": caller,
+                "callee": callee,
+                "caller_kind": caller_kind,
+                "caller_display": caller_display,
+                "callee_kind": callee_kind,
+                "callee_display": callee_display,
+                "calls": totals.calls,
+                "seconds": totals.seconds,
+                "night_calls": totals.night_calls,
+                "first_at": to_fixed_offset(totals.first_at) if totals.first_at else None,
+                "last_at": to_fixed_offset(totals.last_at) if totals.last_at else None,
+                "call_ids": totals.call_ids,
+            }
+        )
+    return rows

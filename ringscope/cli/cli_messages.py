@@ -1,0 +1,89 @@
+"""Messages of the CLI's load commands."""
+
+from ringscope.i18n import register
+
+register(
+    {
+        "load.progress": {
+            "zh-CN": "{label}：已读 {rows:,} 行，{rate:,} 行/秒",
+            "en": "{label}: {rows:,} rows read, {rate:,} rows/s",
+        },
+        "load.dry_run_note": {
+            "zh-CN": "试运行：只读取和校验，不写数据库，也不检查授权。",
+            "en": "Dry run: reading and validating only; nothing is written and the consent "
+            "gate is skipped.",
+        },
+        "load.extract_dry_run_note": {
+            "zh-CN": "试运行：只校验，不写数据库。",
+            "en": "Dry run: validating only; nothing is written.",
+        },
+        "load.file_failed": {
+            "zh-CN": "未加载 {file}：{reason}",
+            "en": "Not loaded: {file}: {reason}",
+        },
+        "load.bad_owner_phone": {
+            "zh-CN": "--owner-phone 的号码 {value} 无效。",
+            "en": "The --owner-phone number {value} is invalid.",
+        },
+        "load.rejected_row": {
+            "zh-CN": "已拒绝 {file} 第 {line} 行：{reason}（{values}）",
+            "en": "Rejected {file} line {line}: {reason} ({values})",
+        },
+        "load.more_rejected": {
+            "zh-CN": "……另有 {count} 行被拒绝。",
+            "en": "... and {count} more rejected rows.",
+        },
+        "load.quarantine_file": {
+            "zh-CN": "被拒绝的行及原因已写入：{path}",
+            "en": "Rejected rows and reasons are in: {path}",
+        },
+        "load.status_loaded": {"zh-CN": "已加载", "en": "loaded"},
+        "load.status_already_loaded": {
+            "zh-CN": "此前已加载，未作改动",
+            "en": "already loaded, nothing changed",
+        },
+        "load.status_dry_run": {"zh-CN": "试运行", "en": "dry run"},
+        "load.col_item": {"zh-CN": "项目", "en": "item"},
+        "load.col_value": {"zh-CN": "值", "en": "value"},
+        "load.col_file": {"zh-CN": "文件", "en": "file"},
+        "load.col_kind": {"zh-CN": "类型", "en": "kind"},
+        "load.col_status": {"zh-CN": "状态", "en": "status"},
+        "load.col_batch": {"zh-CN": "批次", "en": "batch"},
+        "load.col_layout": {"zh-CN": "格式", "en": "layout"},
+        "load.col_owner": {"zh-CN": "机主", "en": "owner"},
+        "load.col_consent": {"zh-CN": "授权", "en": "consent"},
+        "load.col_rows_read": {"zh-CN": "读取行数", "en": "rows read"},
+        "load.col_rows_loaded": {"zh-CN": "加载行数", "en": "rows loaded"},
+        "load.col_rows_rejected": {"zh-CN": "拒绝行数", "en": "rows rejected"},
+        "load.col_duplicates": {"zh-CN": "重复行数", "en": "duplicates"},
+        "load.col_total_seconds": {"zh-CN": "通话总秒数", "en": "total seconds"},
+        "load.col_distinct_peers": {"zh-CN": "不同对端号码数", "en": "distinct peers"},
+        "manifest.shape": {
+            "zh-CN": '清单 {file} 的格式不对：应为 {{"batches": [...]}} 或带表头的 CSV。',
+            "en": 'The manifest {file} has the wrong shape: use {{"batches": [...]}} or a CSV '
+            "with a header.",
+        },
+        "manifest.missing": {
+            "zh-CN": "清单 {file} 第 {entry} 项缺少：{missing}",
+            "en": "Entry {entry} of the manifest {file} lacks: {missing}",
+        },
+        "extract.help_parties": {
+            "zh-CN": "导入当事人及其号码（列：party_id, phone）。",
+            "en": "Load parties and their phones (columns: party_id, phone).",
+        },
+        "extract.help_contacts": {
+            "zh-CN": "导入紧急联系人（列：party_id, phone, relation）。",
+            "en": "Load emergency contacts (columns: party_id, phone, relation).",
+        },
+        "extract.help_loans": {
+            "zh-CN": "导入贷款及角色（列：loan_id, party_id, role, status, applied_at）。",
+            "en": "Load loans and roles (columns: loan_id, party_id, role, status, applied_at).",
+        },
+        "extract.help_consents": {
+            "zh-CN": "导入授权记录（列：consent_id, party_id, scope, purpose, granted_at, "
+            "expires_at, revoked_at, document_sha256）。",
+            "en": "Load consents (columns: consent_id, party_id, scope, purpose, granted_at, "
+            "expires_at, revoked_at, document_sha256).",
+        },
+    }
+)
