@@ -1,0 +1,1 @@
+"""The REST API that loan systems and investigators call (FastAPI)."""

@@ -1,0 +1,1 @@
+"""Named investigator queries, ring detection and linkage findings."""
