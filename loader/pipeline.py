@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,10 +28,15 @@ from graph_schema import writes
 from graph_schema.model import CALL_RECORDS_SCOPE, CALL_SECONDS_BITS, CALL_SECONDS_MAX
 from loader.quarantine import QuarantineWriter
 from loader.readers import UNKNOWN_OWNER, open_calls
-from loader.records import CallRecord, CanonicalNumber, FileInfo, ReadChunk, RejectedRow
-from loader.writer import delete_batch_calls_if_exists, delete_batch_if_exists, write_rows
+from loader.records import CanonicalNumber, FileInfo, PhoneKind, ReadChunk, RejectedRow
+from loader.writer import (
+    WRITE_BATCH_CALL_IDS,
+    delete_batch_calls_if_exists,
+    delete_batch_if_exists,
+    write_call_rows,
+)
 from ringscope.consent import check_consent, read_consent
-from ringscope.db import Database, to_fixed_offset
+from ringscope.db import Database
 from ringscope.errors import InputFileError, PseudonymKeyError
 from ringscope.logging_setup import redact
 from ringscope.pseudonym import PseudonymKey, mask_number, pseudonymize
@@ -43,6 +49,12 @@ SHANGHAI_OFFSET_SECONDS = 8 * 3600
 # Asia/Shanghai time (no daylight saving, so a fixed offset is exact).
 NIGHT_START_HOUR = 22
 NIGHT_END_HOUR = 6
+
+# The write buffer is flushed when it holds this many pairs or calls, which bounds the
+# loader's memory whatever the file size (about 300 MB at these values, measured with
+# benchmarks/load_bench.py).
+FLUSH_PAIRS = 100_000
+FLUSH_CALLS = 250_000
 
 ProgressCallback = Callable[[int], None]
 
@@ -76,11 +88,13 @@ class BatchReport:
 
 @dataclass(slots=True)
 class _PairTotals:
+    """Calls of one caller-callee pair in one chunk; times in Unix epoch seconds."""
+
     calls: int = 0
     seconds: int = 0
     night_calls: int = 0
-    first_at: datetime | None = None
-    last_at: datetime | None = None
+    first_s: int = 0
+    last_s: int = 0
     call_ids: list[int] = field(default_factory=list)
 
 
@@ -90,7 +104,6 @@ class _Pseudonyms:
     def __init__(self, key: PseudonymKey) -> None:
         self.key = key
         self._cache: dict[str, tuple[str, str, str]] = {}
-        self.by_phone_id: dict[str, tuple[str, str]] = {}
 
     def lookup(self, number: CanonicalNumber) -> tuple[str, str, str]:
         """Return (pseudonym, kind, display mask) for a canonical number."""
@@ -102,7 +115,6 @@ class _Pseudonyms:
                 mask_number(number.canonical),
             )
             self._cache[number.canonical] = found
-            self.by_phone_id[found[0]] = (found[1], found[2])
         return found
 
 
@@ -126,12 +138,19 @@ def make_batch_id(sha256: str, owner_party: str, consent_id: str, layout: str, k
 
 def call_id(started_at: datetime, duration_seconds: int) -> int:
     """Encode a call as start minute and duration in one integer (see graph_schema.model)."""
-    minute = int(started_at.timestamp()) // 60
-    return (minute << CALL_SECONDS_BITS) | duration_seconds
+    return call_id_from_epoch(int(started_at.timestamp()), duration_seconds)
+
+
+def call_id_from_epoch(epoch_seconds: int, duration_seconds: int) -> int:
+    return ((epoch_seconds // 60) << CALL_SECONDS_BITS) | duration_seconds
 
 
 def is_night_call(started_at: datetime) -> bool:
-    hour = ((int(started_at.timestamp()) + SHANGHAI_OFFSET_SECONDS) // 3600) % 24
+    return is_night_epoch(int(started_at.timestamp()))
+
+
+def is_night_epoch(epoch_seconds: int) -> bool:
+    hour = ((epoch_seconds + SHANGHAI_OFFSET_SECONDS) // 3600) % 24
     return hour >= NIGHT_START_HOUR or hour < NIGHT_END_HOUR
 
 
@@ -359,119 +378,195 @@ def _stream_chunks(
     quarantine: QuarantineWriter,
     progress: ProgressCallback | None,
 ) -> None:
-    seen: set[int] = set()
-    peers: set[str] = set()
+    seen: set[tuple[str, str, int]] = set()
+    peers: dict[str, PhoneKind] = {}
+    pairs: dict[tuple[str, str], _PairTotals] = {}
+    buffered_calls = 0
+    # Totals of a pair accumulate across chunks until the buffer is full, so a bill whose
+    # owner calls the same peers all year becomes one relationship per pair, not one per
+    # pair and chunk. One writer thread stores a flushed buffer while this thread reads
+    # on; at most one write is pending, so memory stays at about two buffers.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ringscope-writer") as writer:
+        pending: Future[None] | None = None
 
-    for chunk in chunks:
-        pairs: dict[tuple[str, str], _PairTotals] = {}
-        rejected = list(chunk.rejected)
-
-        for call in chunk.calls:
-            if call.duration_seconds > CALL_SECONDS_MAX:
-                rejected.append(
-                    RejectedRow(
-                        line=call.line,
-                        reason_key="load.duration_too_long",
-                        reason_params={"seconds": str(call.duration_seconds)},
-                    )
+        def flush() -> None:
+            nonlocal pending, pairs, buffered_calls
+            if db is not None and pairs:
+                rows = _pair_rows(pairs, pseudonyms, peers, owner_phone_id, owner_canonical)
+                if pending is not None:
+                    pending.result()
+                pending = writer.submit(
+                    write_call_rows,
+                    db,
+                    writes.ADD_CALLS,
+                    rows,
+                    batch_id=report.batch_id,
+                    consent_id=report.consent_id,
+                    key_id=pseudonyms.key.key_id,
                 )
-                continue
-            caller = _phone_id(call.caller, pseudonyms, owner_phone_id, owner_canonical)
-            callee = _phone_id(call.callee, pseudonyms, owner_phone_id, owner_canonical)
-            identity = call_id(call.started_at, call.duration_seconds)
-            fingerprint = hash((caller, callee, identity))
-            if fingerprint in seen:
-                report.duplicates += 1
-                continue
-            seen.add(fingerprint)
-            _add_call(pairs, caller, callee, call, identity)
-            report.rows_loaded += 1
-            report.total_seconds += call.duration_seconds
-            _count_peers(peers, call, owner_canonical)
+            pairs = {}
+            buffered_calls = 0
 
-        report.rows_rejected += len(rejected)
-        report.rows_read += chunk.rows_read
-        if rejected:
-            quarantine.write(rejected)
-            room = 20 - len(report.rejected_examples)
-            report.rejected_examples.extend(rejected[: max(room, 0)])
-        if db is not None and pairs:
-            write_rows(
-                db,
-                writes.ADD_CALLS,
-                _pair_rows(pairs, pseudonyms),
-                batch_id=report.batch_id,
-                consent_id=report.consent_id,
-                key_id=pseudonyms.key.key_id,
-            )
-        if progress is not None:
-            progress(chunk.rows_read)
+        try:
+            for chunk in chunks:
+                buffered_calls += _aggregate_chunk(
+                    chunk, pairs, report, seen, peers, owner_canonical, quarantine
+                )
+                if len(pairs) >= FLUSH_PAIRS or buffered_calls >= FLUSH_CALLS:
+                    flush()
+                if progress is not None:
+                    progress(chunk.rows_read)
+            flush()
+            if pending is not None:
+                pending.result()
+        finally:
+            # On an error, let the write in flight finish before the caller deletes the
+            # partial batch, so that nothing is written after the cleanup.
+            if pending is not None and not pending.done():
+                wait([pending])
 
     report.distinct_peers = len(peers)
 
 
-def _phone_id(
-    number: CanonicalNumber,
-    pseudonyms: _Pseudonyms,
-    owner_phone_id: str | None,
+def _aggregate_chunk(
+    chunk: ReadChunk,
+    pairs: dict[tuple[str, str], _PairTotals],
+    report: BatchReport,
+    seen: set[tuple[str, str, int]],
+    peers: dict[str, PhoneKind],
     owner_canonical: str,
-) -> str:
-    if number.canonical == owner_canonical and owner_phone_id is not None:
-        return owner_phone_id
-    return pseudonyms.lookup(number)[0]
+    quarantine: QuarantineWriter,
+) -> int:
+    """Add one chunk to per-pair totals keyed by canonical numbers; return the calls added.
 
+    Duplicates (same caller, callee, start minute and duration as an earlier row of the
+    file) are counted in the report and not added.
 
-def _count_peers(peers: set[str], call: CallRecord, owner_canonical: str) -> None:
-    # In a bill the peer is the end that is not the owner; an edge list has no owner, so
-    # both ends count and distinct_peers is the number of distinct numbers in the file.
-    for number in (call.caller, call.callee):
-        if number.canonical != owner_canonical:
-            peers.add(number.canonical)
+    ``peers`` collects every number other than the owner with its kind. In a bill the peer
+    is the end that is not the owner; an edge list has no owner, so there distinct_peers
+    counts every distinct number in the file.
+    """
+    rejected = list(chunk.rejected)
+    added = 0
+
+    # The hot loop of a load: per-row work is kept to tuple hashing and integer maths.
+    for call in chunk.calls:
+        duration = call.duration_seconds
+        if duration > CALL_SECONDS_MAX:
+            rejected.append(
+                RejectedRow(
+                    line=call.line,
+                    reason_key="load.duration_too_long",
+                    reason_params={"seconds": str(duration)},
+                )
+            )
+            continue
+        caller = call.caller.canonical
+        callee = call.callee.canonical
+        epoch = int(call.started_at.timestamp())
+        identity = ((epoch // 60) << CALL_SECONDS_BITS) | duration
+        fingerprint = (caller, callee, identity)
+        if fingerprint in seen:
+            report.duplicates += 1
+            continue
+        seen.add(fingerprint)
+        _add_call(pairs, caller, callee, epoch, duration, identity)
+        added += 1
+        report.total_seconds += duration
+        if caller != owner_canonical:
+            peers[caller] = call.caller.kind
+        if callee != owner_canonical:
+            peers[callee] = call.callee.kind
+
+    report.rows_rejected += len(rejected)
+    report.rows_read += chunk.rows_read
+    if rejected:
+        quarantine.write(rejected)
+        room = 20 - len(report.rejected_examples)
+        report.rejected_examples.extend(rejected[: max(room, 0)])
+    report.rows_loaded += added
+    return added
 
 
 def _add_call(
     pairs: dict[tuple[str, str], _PairTotals],
     caller: str,
     callee: str,
-    call: CallRecord,
+    epoch: int,
+    duration: int,
     identity: int,
 ) -> None:
     totals = pairs.get((caller, callee))
     if totals is None:
-        totals = _PairTotals()
+        totals = _PairTotals(first_s=epoch, last_s=epoch)
         pairs[(caller, callee)] = totals
     totals.calls += 1
-    totals.seconds += call.duration_seconds
-    totals.night_calls += int(is_night_call(call.started_at))
+    totals.seconds += duration
+    if is_night_epoch(epoch):
+        totals.night_calls += 1
     totals.call_ids.append(identity)
-    if totals.first_at is None or call.started_at < totals.first_at:
-        totals.first_at = call.started_at
-    if totals.last_at is None or call.started_at > totals.last_at:
-        totals.last_at = call.started_at
+    if epoch < totals.first_s:
+        totals.first_s = epoch
+    elif epoch > totals.last_s:
+        totals.last_s = epoch
 
 
 def _pair_rows(
-    pairs: dict[tuple[str, str], _PairTotals], pseudonyms: _Pseudonyms
+    pairs: dict[tuple[str, str], _PairTotals],
+    pseudonyms: _Pseudonyms,
+    kinds: dict[str, PhoneKind],
+    owner_phone_id: str | None,
+    owner_canonical: str,
 ) -> list[dict[str, Any]]:
-    kinds = pseudonyms.by_phone_id
+    """Turn canonical-keyed totals into write rows: pseudonyms and masks, never numbers."""
+
+    def describe(canonical: str) -> tuple[str, str, str]:
+        if canonical == owner_canonical and owner_phone_id is not None:
+            # The owner's phone exists already (HAS_PHONE), so kind and mask are not used.
+            return owner_phone_id, "", ""
+        return pseudonyms.lookup(CanonicalNumber(canonical, kinds[canonical]))
+
     rows = []
     for (caller, callee), totals in pairs.items():
-        caller_kind, caller_display = kinds.get(caller, ("mobile", "?"))
-        callee_kind, callee_display = kinds.get(callee, ("mobile", "?"))
-        rows.append(
-            {
-                "caller": caller,
-                "callee": callee,
-                "caller_kind": caller_kind,
-                "caller_display": caller_display,
-                "callee_kind": callee_kind,
-                "callee_display": callee_display,
-                "calls": totals.calls,
-                "seconds": totals.seconds,
-                "night_calls": totals.night_calls,
-                "first_at": to_fixed_offset(totals.first_at) if totals.first_at else None,
-                "last_at": to_fixed_offset(totals.last_at) if totals.last_at else None,
-                "call_ids": totals.call_ids,
-            }
-        )
+        caller_id, caller_kind, caller_display = describe(caller)
+        callee_id, callee_kind, callee_display = describe(callee)
+        for part in _split_totals(totals):
+            rows.append(
+                {
+                    "caller": caller_id,
+                    "callee": callee_id,
+                    "caller_kind": caller_kind,
+                    "caller_display": caller_display,
+                    "callee_kind": callee_kind,
+                    "callee_display": callee_display,
+                    "calls": part.calls,
+                    "seconds": part.seconds,
+                    "night_calls": part.night_calls,
+                    "first_s": part.first_s,
+                    "last_s": part.last_s,
+                    "call_ids": part.call_ids,
+                }
+            )
     return rows
+
+
+def _split_totals(totals: _PairTotals) -> list[_PairTotals]:
+    """Split a pair with more calls than one transaction may carry into several parts."""
+    if len(totals.call_ids) <= WRITE_BATCH_CALL_IDS:
+        return [totals]
+    parts = []
+    ids = totals.call_ids
+    for start in range(0, len(ids), WRITE_BATCH_CALL_IDS):
+        part_ids = ids[start : start + WRITE_BATCH_CALL_IDS]
+        minutes = [call >> CALL_SECONDS_BITS for call in part_ids]
+        parts.append(
+            _PairTotals(
+                calls=len(part_ids),
+                seconds=sum(call & CALL_SECONDS_MAX for call in part_ids),
+                night_calls=sum(1 for minute in minutes if is_night_epoch(minute * 60)),
+                first_s=min(minutes) * 60,
+                last_s=max(minutes) * 60,
+                call_ids=part_ids,
+            )
+        )
+    return parts

@@ -6,9 +6,16 @@ from typing import Any
 
 from ringscope.db import Database
 
-WIPE = """
+# Relationships first: DETACH DELETE of a dense node would delete all its relationships
+# in one transaction and can exceed the server's transaction memory.
+WIPE_RELATIONSHIPS = """
+MATCH ()-[r]->()
+CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS
+"""
+
+WIPE_NODES = """
 MATCH (n)
-CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
+CALL (n) { DELETE n } IN TRANSACTIONS OF 20000 ROWS
 """
 
 ALL_PROPERTY_VALUES = """
@@ -40,7 +47,8 @@ RETURN labels(n) AS labels, properties(n) AS node,
 def wipe(db: Database) -> None:
     """Delete every node and relationship; keep constraints and indexes."""
     with db.driver.session(database=db.database) as session:
-        session.run(WIPE).consume()
+        session.run(WIPE_RELATIONSHIPS).consume()
+        session.run(WIPE_NODES).consume()
 
 
 def counts(db: Database) -> dict[str, Any]:
