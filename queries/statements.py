@@ -8,14 +8,22 @@ batches (both parties' bills) counts once, by its call id (see graph_schema.mode
 from __future__ import annotations
 
 from graph_schema.model import (
+    APPLIED_FOR,
     BATCH,
+    BORROWER_OF,
     CALL_RECORDS_SCOPE,
     CALL_SECONDS_BITS,
     CALLED,
+    CO_BORROWER_OF,
     CONSENT,
     DETECTION_RUN,
+    EMERGENCY_CONTACT,
     FOUND_BY,
+    GUARANTOR_OF,
+    HAS_PHONE,
+    LOAN,
     MEMBER_OF,
+    NUMBER_CHANGE,
     PARTY,
     PHONE,
     RING,
@@ -33,20 +41,24 @@ WHERE '{CALL_RECORDS_SCOPE}' IN c.scope
 RETURN collect(c.consent_id) AS consent_ids
 """
 
-# Per ordered pair of phones: distinct calls, seconds, night calls, first and last call,
-# and the consents and batches the evidence came from. The night window matches
+# Per ordered pair of phones: distinct calls, seconds and night calls. Relationships of
+# one batch hold disjoint calls (the loader drops duplicates within a file), so their
+# counts add up; across batches the same call may be stored twice, so the union of
+# call_ids is counted instead. The night window matches
 # loader.pipeline.is_night_call (22:00 to 06:00 Asia/Shanghai, UTC+8 all year).
 _PAIR_AGGREGATE = f"""
 WITH a, b, collect(r) AS rs
+WITH a, b, rs, all(r IN rs WHERE r.batch_id = rs[0].batch_id) AS one_batch
 WITH a, b, rs,
-     CASE WHEN size(rs) = 1 THEN null
-          ELSE reduce(acc = [], r IN rs | acc + [x IN r.call_ids WHERE NOT x IN acc])
+     CASE WHEN one_batch THEN null
+          ELSE COLLECT {{ UNWIND rs AS r UNWIND r.call_ids AS id RETURN DISTINCT id }}
      END AS merged
 WITH a, b, rs, merged,
-     CASE WHEN merged IS NULL THEN rs[0].calls ELSE size(merged) END AS calls,
-     CASE WHEN merged IS NULL THEN rs[0].seconds
+     CASE WHEN merged IS NULL THEN reduce(n = 0, r IN rs | n + r.calls)
+          ELSE size(merged) END AS calls,
+     CASE WHEN merged IS NULL THEN reduce(n = 0, r IN rs | n + r.seconds)
           ELSE reduce(s = 0, x IN merged | s + x % {_SECONDS_MOD}) END AS seconds,
-     CASE WHEN merged IS NULL THEN rs[0].night_calls
+     CASE WHEN merged IS NULL THEN reduce(n = 0, r IN rs | n + r.night_calls)
           ELSE size([x IN merged WHERE ((x / {_SECONDS_MOD} + 480) % 1440) / 60 >= 22
                                     OR ((x / {_SECONDS_MOD} + 480) % 1440) / 60 < 6])
      END AS night_calls
@@ -110,4 +122,174 @@ MERGE (p)-[:{MEMBER_OF}]->(r)
 COMPLETE_BATCHES = f"""
 MATCH (b:{BATCH} {{status: 'complete'}})
 RETURN collect(b.batch_id) AS batch_ids
+"""
+
+# --- ring and number-change detection ---------------------------------------------------
+# The constants below serve queries.rings and queries.number_changes. Times travel as Unix
+# epoch seconds: converting a driver DateTime costs far more than an integer, and a
+# projection of a million calls reads a few hundred thousand pairs.
+
+# Per ordered pair of phones: the PAIR_TOTALS figures plus first and last call (epoch
+# seconds) and the consents and batches the evidence came from.
+PAIR_FACTS = f"""
+MATCH (a:{PHONE})-[r:{CALLED}]->(b:{PHONE})
+WHERE r.consent_id IN $valid_consents
+{_PAIR_AGGREGATE}
+RETURN a.phone_id AS caller, b.phone_id AS callee, a.kind AS caller_kind,
+       b.kind AS callee_kind, calls, seconds, night_calls,
+       reduce(f = null, r IN rs | CASE WHEN f IS NULL OR r.first_at < f THEN r.first_at
+                                      ELSE f END).epochSeconds AS first_s,
+       reduce(l = null, r IN rs | CASE WHEN l IS NULL OR r.last_at > l THEN r.last_at
+                                      ELSE l END).epochSeconds AS last_s,
+       reduce(a = [], r IN rs | CASE WHEN r.consent_id IN a THEN a ELSE a + r.consent_id END)
+         AS consent_ids,
+       reduce(a = [], r IN rs | CASE WHEN r.batch_id IN a THEN a ELSE a + r.batch_id END)
+         AS batch_ids
+"""
+
+# Every party with its phones, emergency contacts and loans (role, status, applied_at in
+# epoch seconds of the application day's midnight, Asia/Shanghai).
+PARTY_FACTS = f"""
+MATCH (p:{PARTY})
+CALL (p) {{
+  OPTIONAL MATCH (p)-[:{HAS_PHONE}]->(ph:{PHONE})
+  RETURN collect(ph.phone_id) AS phone_ids
+}}
+CALL (p) {{
+  OPTIONAL MATCH (p)-[:{EMERGENCY_CONTACT}]->(ec:{PHONE})
+  RETURN collect(ec.phone_id) AS emergency_phone_ids
+}}
+CALL (p) {{
+  OPTIONAL MATCH (p)-[role:{APPLIED_FOR}|{BORROWER_OF}|{CO_BORROWER_OF}|{GUARANTOR_OF}]
+                 ->(l:{LOAN})
+  WITH role, l WHERE l IS NOT NULL
+  RETURN collect({{loan_id: l.loan_id, role: type(role), status: l.status,
+                   applied_s: CASE WHEN l.applied_at IS NULL THEN null
+                                   ELSE datetime({{date: l.applied_at,
+                                                  timezone: '+08:00'}}).epochSeconds END}})
+         AS loans
+}}
+RETURN p.party_id AS party_id, phone_ids, emergency_phone_ids, loans
+"""
+
+# Guarantees between parties: the guarantor of a loan and the loan's applicant or borrower.
+GUARANTEE_LINKS = f"""
+MATCH (g:{PARTY})-[:{GUARANTOR_OF}]->(l:{LOAN})<-[:{APPLIED_FOR}|{BORROWER_OF}]-(b:{PARTY})
+WHERE g <> b
+RETURN g.party_id AS guarantor, l.loan_id AS loan_id, b.party_id AS borrower
+"""
+
+PREVIOUS_RING_MEMBERS = f"""
+MATCH (r:{RING})
+OPTIONAL MATCH (m)-[:{MEMBER_OF}]->(r)
+RETURN r.ring_id AS ring_id,
+       [x IN collect(coalesce(m.phone_id, 'party:' + m.party_id)) WHERE x IS NOT NULL]
+         AS members
+"""
+
+RECORD_DETECTION_RUN = f"""
+CREATE (d:{DETECTION_RUN} {{run_id: $run_id}})
+SET d.algorithm = $algorithm, d.parameters = $parameters, d.seed = $seed,
+    d.resolution = $resolution, d.started_at = datetime($started_at),
+    d.finished_at = datetime(), d.modularity = $modularity, d.communities = $communities,
+    d.components = $components, d.rings = $rings, d.number_changes = $number_changes,
+    d.hubs_suppressed = $hubs_suppressed, d.intermediaries = $intermediaries,
+    d.valid_consents = $valid_consents, d.batches = $batches
+"""
+
+# Each ring with its member phones and parties; ring ids are unique, so rings of a run are
+# created, never merged.
+WRITE_SCORED_RINGS = f"""
+MATCH (d:{DETECTION_RUN} {{run_id: $run_id}})
+UNWIND $rings AS ring
+CREATE (r:{RING} {{ring_id: ring.ring_id}})
+SET r.run_id = $run_id, r.kind = ring.kind, r.score = ring.score, r.size = ring.size,
+    r.party_count = ring.party_count, r.reasons = ring.reasons,
+    r.reason_details = ring.reason_details, r.stale = false, r.community = ring.community,
+    r.found_at = datetime()
+CREATE (r)-[:{FOUND_BY}]->(d)
+WITH r, ring
+CALL (r, ring) {{
+  UNWIND ring.phone_ids AS phone_id
+  MATCH (ph:{PHONE} {{phone_id: phone_id}})
+  CREATE (ph)-[:{MEMBER_OF}]->(r)
+}}
+CALL (r, ring) {{
+  UNWIND ring.party_ids AS party_id
+  MATCH (p:{PARTY} {{party_id: party_id}})
+  CREATE (p)-[:{MEMBER_OF}]->(r)
+}}
+"""
+
+DELETE_NUMBER_CHANGES = f"""
+MATCH (n:{NUMBER_CHANGE})
+DETACH DELETE n
+"""
+
+WRITE_NUMBER_CHANGES = f"""
+MATCH (d:{DETECTION_RUN} {{run_id: $run_id}})
+UNWIND $changes AS change
+CREATE (n:{NUMBER_CHANGE} {{change_id: change.change_id}})
+SET n.old_phone_id = change.old_phone_id, n.new_phone_id = change.new_phone_id,
+    n.old_display = change.old_display, n.new_display = change.new_display,
+    n.overlap = change.overlap, n.shared_contacts = change.shared_contacts,
+    n.old_contacts = change.old_contacts, n.new_contacts = change.new_contacts,
+    n.via_changes = change.via_changes,
+    n.old_last_at = datetime({{epochSeconds: change.old_last_s, timezone: '+08:00'}}),
+    n.new_first_at = datetime({{epochSeconds: change.new_first_s, timezone: '+08:00'}}),
+    n.consent_ids = change.consent_ids, n.batch_ids = change.batch_ids,
+    n.contact_phone_ids = change.contact_phone_ids, n.run_id = $run_id, n.stale = false
+CREATE (n)-[:{FOUND_BY}]->(d)
+"""
+
+LIST_RINGS = f"""
+MATCH (r:{RING})
+OPTIONAL MATCH (p:{PARTY})-[:{MEMBER_OF}]->(r)
+WITH r, collect(p.party_id) AS party_ids
+RETURN r.ring_id AS ring_id, r.kind AS kind, r.score AS score, r.size AS size,
+       coalesce(r.party_count, size(party_ids)) AS party_count, r.reasons AS reasons,
+       r.run_id AS run_id, coalesce(r.stale, false) AS stale
+ORDER BY score DESC, ring_id
+"""
+
+GET_RING = f"""
+MATCH (r:{RING} {{ring_id: $ring_id}})
+OPTIONAL MATCH (r)-[:{FOUND_BY}]->(d:{DETECTION_RUN})
+CALL (r) {{
+  OPTIONAL MATCH (ph:{PHONE})-[:{MEMBER_OF}]->(r)
+  OPTIONAL MATCH (owner:{PARTY})-[:{HAS_PHONE}]->(ph)
+  WITH ph, collect(owner.party_id) AS owners WHERE ph IS NOT NULL
+  RETURN collect({{phone_id: ph.phone_id, display: ph.display, kind: ph.kind,
+                   party_ids: owners}}) AS phones
+}}
+CALL (r) {{
+  OPTIONAL MATCH (p:{PARTY})-[:{MEMBER_OF}]->(r)
+  RETURN collect(p.party_id) AS party_ids
+}}
+RETURN r {{.*}} AS ring, phones, party_ids, d.seed AS seed,
+       toString(d.finished_at) AS finished_at
+"""
+
+LATEST_DETECTION_RUN = f"""
+MATCH (d:{DETECTION_RUN})
+RETURN d {{.*, started_at: toString(d.started_at), finished_at: toString(d.finished_at)}}
+       AS run
+ORDER BY d.finished_at DESC
+LIMIT 1
+"""
+
+LIST_NUMBER_CHANGES = f"""
+MATCH (n:{NUMBER_CHANGE})
+RETURN n.change_id AS change_id, n.old_phone_id AS old_phone_id,
+       n.new_phone_id AS new_phone_id, n.overlap AS overlap, n.run_id AS run_id,
+       coalesce(n.stale, false) AS stale
+ORDER BY change_id
+"""
+
+RING_MEMBER_PARTIES = f"""
+MATCH (r:{RING})
+WHERE NOT coalesce(r.stale, false)
+OPTIONAL MATCH (p:{PARTY})-[:{MEMBER_OF}]->(r)
+RETURN r.ring_id AS ring_id, r.kind AS kind, r.score AS score,
+       collect(p.party_id) AS party_ids
 """
