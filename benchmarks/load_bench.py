@@ -37,7 +37,9 @@ from ringscope.db import connect, to_fixed_offset  # noqa: E402
 from ringscope.neo4j_local import LocalNeo4j, shared_lib_dir  # noqa: E402
 from ringscope.pseudonym import PseudonymKey, mask_number, pseudonymize  # noqa: E402
 
-HEADER = "序号,业务类型,通话起始时间,通话时长,呼叫类型,对方号码,通话地点,通话类型,通话费,其他费,小计"
+HEADER = (
+    "序号,业务类型,通话起始时间,通话时长,呼叫类型,对方号码,通话地点,通话类型,通话费,其他费,小计"
+)
 OWNER = "13800000000"
 
 
@@ -172,8 +174,10 @@ def main() -> None:
         bill = workdir / "bill.csv"
         started = time.perf_counter()
         write_bill(bill, args.rows, args.peers, args.seed)
-        print(f"wrote {args.rows:,} rows ({bill.stat().st_size / 2**20:.1f} MiB) "
-              f"in {time.perf_counter() - started:.1f} s")
+        print(
+            f"wrote {args.rows:,} rows ({bill.stat().st_size / 2**20:.1f} MiB) "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
 
         server = LocalNeo4j(home=workdir / "neo4j", lib_dir=shared_lib_dir())
         info = server.start(bolt_port=0, http_port=0)
@@ -186,19 +190,27 @@ def main() -> None:
             RINGSCOPE_HOME=str(workdir / "home"),
             RINGSCOPE_LANG="en",
         )
-        os.environ.update({k: env[k] for k in ("RINGSCOPE_NEO4J_URI", "RINGSCOPE_NEO4J_USER",
-                                                "RINGSCOPE_NEO4J_PASSWORD")})
+        os.environ.update(
+            {
+                k: env[k]
+                for k in ("RINGSCOPE_NEO4J_URI", "RINGSCOPE_NEO4J_USER", "RINGSCOPE_NEO4J_PASSWORD")
+            }
+        )
         try:
             prepare_graph(key)
             seconds, peak_mib = run_ringscope_load(bill, env)
             batched_rate = args.rows / seconds
-            print(f"ringscope load calls: {args.rows:,} rows in {seconds:.1f} s = "
-                  f"{batched_rate:,.0f} rows/s, peak RSS {peak_mib:,.0f} MiB")
+            print(
+                f"ringscope load calls: {args.rows:,} rows in {seconds:.1f} s = "
+                f"{batched_rate:,.0f} rows/s, peak RSS {peak_mib:,.0f} MiB"
+            )
 
             naive_seconds = run_naive_load(bill, args.baseline_rows, key)
             naive_rate = args.baseline_rows / naive_seconds
-            print(f"naive MERGE per row: {args.baseline_rows:,} rows in {naive_seconds:.1f} s = "
-                  f"{naive_rate:,.0f} rows/s")
+            print(
+                f"naive MERGE per row: {args.baseline_rows:,} rows in {naive_seconds:.1f} s = "
+                f"{naive_rate:,.0f} rows/s"
+            )
             print(f"ratio batched / naive: {batched_rate / naive_rate:.1f}x")
         finally:
             server.stop()

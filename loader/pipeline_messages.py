@@ -105,3 +105,30 @@ register(
         },
     }
 )
+
+# Labels of the load report, shared by the CLI and the demo.
+register(
+    {
+        "load.status_loaded": {"zh-CN": "已加载", "en": "loaded"},
+        "load.status_already_loaded": {
+            "zh-CN": "此前已加载，未作改动",
+            "en": "already loaded, nothing changed",
+        },
+        "load.status_dry_run": {"zh-CN": "试运行", "en": "dry run"},
+        "load.col_item": {"zh-CN": "项目", "en": "item"},
+        "load.col_value": {"zh-CN": "值", "en": "value"},
+        "load.col_file": {"zh-CN": "文件", "en": "file"},
+        "load.col_kind": {"zh-CN": "类型", "en": "kind"},
+        "load.col_status": {"zh-CN": "状态", "en": "status"},
+        "load.col_batch": {"zh-CN": "批次", "en": "batch"},
+        "load.col_layout": {"zh-CN": "格式", "en": "layout"},
+        "load.col_owner": {"zh-CN": "机主", "en": "owner"},
+        "load.col_consent": {"zh-CN": "授权", "en": "consent"},
+        "load.col_rows_read": {"zh-CN": "读取行数", "en": "rows read"},
+        "load.col_rows_loaded": {"zh-CN": "加载行数", "en": "rows loaded"},
+        "load.col_rows_rejected": {"zh-CN": "拒绝行数", "en": "rows rejected"},
+        "load.col_duplicates": {"zh-CN": "重复行数", "en": "duplicates"},
+        "load.col_total_seconds": {"zh-CN": "通话总秒数", "en": "total seconds"},
+        "load.col_distinct_peers": {"zh-CN": "不同对端号码数", "en": "distinct peers"},
+    }
+)

@@ -63,9 +63,11 @@ def delete_batch_calls_if_exists(db: Database, batch_id: str) -> int:
     """Delete every call fact of one batch, slice by slice; return how many were deleted."""
     total = 0
     while True:
-        deleted = db.write(
-            writes.DELETE_BATCH_CALLS_SLICE, batch_id=batch_id, limit=DELETE_BATCH_ROWS
-        )[0]["deleted"]
+        deleted = int(
+            db.write(writes.DELETE_BATCH_CALLS_SLICE, batch_id=batch_id, limit=DELETE_BATCH_ROWS)[
+                0
+            ]["deleted"]
+        )
         total += deleted
         if deleted == 0:
             break
@@ -84,7 +86,9 @@ def delete_orphan_phones(db: Database) -> int:
     """Delete phones that no relationship refers to any more; return how many."""
     total = 0
     while True:
-        deleted = db.write(writes.DELETE_ORPHAN_PHONES_SLICE, limit=DELETE_BATCH_ROWS)[0]["deleted"]
+        deleted = int(
+            db.write(writes.DELETE_ORPHAN_PHONES_SLICE, limit=DELETE_BATCH_ROWS)[0]["deleted"]
+        )
         total += deleted
         if deleted == 0:
             return total

@@ -32,11 +32,11 @@ from loader.records import PhoneKind
 from loader.writer import delete_batch_if_exists, write_rows
 from queries.rings import DEFAULT_SEED, DetectionResult, detect_rings
 from queries.statements import PHONE_DISPLAY
-from ringscope.cli.common import format_table
 from ringscope.db import Database, connect
 from ringscope.i18n import translate
 from ringscope.pseudonym import PseudonymKey, mask_number, pseudonymize
 from ringscope.settings import Neo4jSettings, PseudonymSettings, get_home
+from ringscope.tables import format_table
 
 PREFIX = "DEMO-"
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / "data" / "vast2008_mc3" / "cdr.csv"

@@ -249,3 +249,12 @@ register(
         },
     }
 )
+
+register(
+    {
+        "neo4j_cli.installed": {
+            "zh-CN": "Neo4j {version} 的 jar 包已就绪：{lib_dir}",
+            "en": "The Neo4j {version} jars are ready in {lib_dir}",
+        },
+    }
+)

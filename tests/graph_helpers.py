@@ -73,7 +73,9 @@ def snapshot(db: Database) -> list[str]:
     for row in db.read(SNAPSHOT):
         node = {k: v for k, v in row["node"].items() if not k.endswith("_at")}
         out = sorted(
-            repr((t, {k: v for k, v in (p or {}).items() if not k.endswith("_at")}, labels, _key(mp)))
+            repr(
+                (t, {k: v for k, v in (p or {}).items() if not k.endswith("_at")}, labels, _key(mp))
+            )
             for t, p, labels, mp in row["out"]
             if t is not None
         )

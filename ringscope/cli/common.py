@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -14,6 +14,16 @@ from ringscope.db import Database, connect
 from ringscope.i18n import translate
 from ringscope.pseudonym import PseudonymKey
 from ringscope.settings import PseudonymSettings
+from ringscope.tables import format_table
+
+__all__ = [
+    "echo_json",
+    "format_table",
+    "is_interactive",
+    "load_pseudonym_key",
+    "open_database",
+    "say",
+]
 
 
 @contextmanager
@@ -37,24 +47,7 @@ def echo_json(data: Any) -> None:
 
 def say(key: str, **params: object) -> None:
     """Print one localised message line."""
-    click.echo(translate(key, **params))
-
-
-def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """Render a plain-text table; widths count CJK characters as two columns."""
-    cells = [[str(value) for value in headers]] + [[str(value) for value in row] for row in rows]
-    widths = [max(_display_width(row[i]) for row in cells) for i in range(len(headers))]
-    lines = []
-    for index, row in enumerate(cells):
-        padded = [value + " " * (widths[i] - _display_width(value)) for i, value in enumerate(row)]
-        lines.append("  ".join(padded).rstrip())
-        if index == 0:
-            lines.append("  ".join("-" * width for width in widths))
-    return "\n".join(lines)
-
-
-def _display_width(text: str) -> int:
-    return sum(2 if ord(char) > 0x2E7F else 1 for char in text)
+    click.echo(translate(key, None, **params))
 
 
 def is_interactive() -> bool:

@@ -135,3 +135,11 @@ def status(ctx: click.Context, as_json: bool) -> None:
 
     if info is None:
         ctx.exit(EXIT_NOT_RUNNING)
+
+
+@neo4j.command()
+def install() -> None:
+    """Download the Neo4j jars with Maven once; later runs find them and do nothing."""
+    server = LocalNeo4j()
+    server.ensure_installed(progress=_progress)
+    click.echo(translate("neo4j_cli.installed", version=server.version, lib_dir=server.lib_dir))
