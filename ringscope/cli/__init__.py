@@ -8,7 +8,7 @@ import sys
 import click
 
 from ringscope import __version__
-from ringscope.errors import RingScopeError
+from ringscope.errors import ConsentError, InputFileError, RingScopeError
 from ringscope.logging_setup import configure_cli_logging
 
 
@@ -21,7 +21,9 @@ class RingScopeGroup(click.Group):
         except RingScopeError as err:
             logging.getLogger("ringscope.cli").debug("command failed: %s", err.code)
             click.echo(f"ringscope: {err.render()}", err=True)
-            sys.exit(2 if err.code in {"input_invalid", "consent_refused"} else 1)
+            # 2: the input or its consent is at fault (fix the file or the consent);
+            # 1: the environment is (server, key, settings).
+            sys.exit(2 if isinstance(err, InputFileError | ConsentError) else 1)
 
 
 @click.group(cls=RingScopeGroup, context_settings={"help_option_names": ["-h", "--help"]})
