@@ -109,6 +109,10 @@ register(
 # Labels of the load report, shared by the CLI and the demo.
 register(
     {
+        "load.quarantine_file": {
+            "zh-CN": "被拒绝的行及原因已写入：{path}",
+            "en": "Rejected rows and reasons are in: {path}",
+        },
         "load.status_loaded": {"zh-CN": "已加载", "en": "loaded"},
         "load.status_already_loaded": {
             "zh-CN": "此前已加载，未作改动",

@@ -129,22 +129,31 @@ RETURN collect(b.batch_id) AS batch_ids
 # epoch seconds: converting a driver DateTime costs far more than an integer, and a
 # projection of a million calls reads a few hundred thousand pairs.
 
-# Per ordered pair of phones: the PAIR_TOTALS figures plus first and last call (epoch
-# seconds) and the consents and batches the evidence came from.
+# Per ordered pair of phones: summed counts and first and last call (epoch seconds); the
+# consents and batches behind a pair are read only where a finding needs them
+# (PAIR_PROVENANCE), because lists per row would double the time of a large projection.
+# One batch never holds a call twice (the loader drops repeats within a file), so counts
+# add up within a batch; only a pair stored by several batches returns its call_ids, and
+# the reader takes their union (PAIR_TOTALS does that in Cypher, quadratic in the calls).
 PAIR_FACTS = f"""
 MATCH (a:{PHONE})-[r:{CALLED}]->(b:{PHONE})
 WHERE r.consent_id IN $valid_consents
-{_PAIR_AGGREGATE}
+WITH a, b, collect(r) AS rs
+WITH a, b, rs,
+     reduce(acc = [], r IN rs | CASE WHEN r.batch_id IN acc THEN acc ELSE acc + r.batch_id END)
+       AS batch_ids
 RETURN a.phone_id AS caller, b.phone_id AS callee, a.kind AS caller_kind,
-       b.kind AS callee_kind, calls, seconds, night_calls,
+       b.kind AS callee_kind,
+       reduce(s = 0, r IN rs | s + r.calls) AS calls,
+       reduce(s = 0, r IN rs | s + r.seconds) AS seconds,
+       reduce(s = 0, r IN rs | s + r.night_calls) AS night_calls,
        reduce(f = null, r IN rs | CASE WHEN f IS NULL OR r.first_at < f THEN r.first_at
                                       ELSE f END).epochSeconds AS first_s,
        reduce(l = null, r IN rs | CASE WHEN l IS NULL OR r.last_at > l THEN r.last_at
                                       ELSE l END).epochSeconds AS last_s,
-       reduce(a = [], r IN rs | CASE WHEN r.consent_id IN a THEN a ELSE a + r.consent_id END)
-         AS consent_ids,
-       reduce(a = [], r IN rs | CASE WHEN r.batch_id IN a THEN a ELSE a + r.batch_id END)
-         AS batch_ids
+       CASE WHEN size(batch_ids) = 1 THEN null
+            ELSE reduce(acc = [], r IN rs | acc + r.call_ids) END AS call_ids,
+       a.display AS caller_display, b.display AS callee_display
 """
 
 # Every party with its phones, emergency contacts and loans (role, status, applied_at in
@@ -221,6 +230,20 @@ CALL (r, ring) {{
 }}
 """
 
+# Run repeatedly until it returns 0, one slice per managed transaction.
+CLEAR_COMMUNITIES_SLICE = f"""
+MATCH (ph:{PHONE}) WHERE ph.community IS NOT NULL
+WITH ph LIMIT $limit
+REMOVE ph.community, ph.community_run
+RETURN count(*) AS cleared
+"""
+
+WRITE_COMMUNITIES = f"""
+UNWIND $rows AS row
+MATCH (ph:{PHONE} {{phone_id: row.phone_id}})
+SET ph.community = row.community, ph.community_run = $run_id
+"""
+
 DELETE_NUMBER_CHANGES = f"""
 MATCH (n:{NUMBER_CHANGE})
 DETACH DELETE n
@@ -292,4 +315,24 @@ WHERE NOT coalesce(r.stale, false)
 OPTIONAL MATCH (p:{PARTY})-[:{MEMBER_OF}]->(r)
 RETURN r.ring_id AS ring_id, r.kind AS kind, r.score AS score,
        collect(p.party_id) AS party_ids
+"""
+
+ALL_PARTY_IDS = f"""
+MATCH (p:{PARTY})
+RETURN collect(p.party_id) AS party_ids
+"""
+
+# Consents and batches of the call facts between given pairs of phones (either direction).
+PAIR_PROVENANCE = f"""
+UNWIND $pairs AS pair
+MATCH (a:{PHONE} {{phone_id: pair[0]}})-[r:{CALLED}]-(b:{PHONE} {{phone_id: pair[1]}})
+WHERE r.consent_id IN $valid_consents
+RETURN pair[0] AS a, pair[1] AS b, collect(DISTINCT r.consent_id) AS consent_ids,
+       collect(DISTINCT r.batch_id) AS batch_ids
+"""
+
+VALID_BATCHES = f"""
+MATCH (b:{BATCH} {{status: 'complete'}})
+WHERE b.consent_id IN $valid_consents
+RETURN collect(b.batch_id) AS batch_ids
 """

@@ -256,7 +256,8 @@ def run_demo(data_path: Path | None = None, echo: Echo | None = None) -> dict[st
                 mask_number("opaque:" + p.phone),
                 p.party_id,
                 p.role,
-                p.loan_id + " " + p.loan_status,
+                f"{p.loan_id} ({p.loan_status})",
+                p.guarantees or "-",
                 consent_id_of(p),
             ]
             for p in DEMO_PARTIES
@@ -267,7 +268,8 @@ def run_demo(data_path: Path | None = None, echo: Echo | None = None) -> dict[st
                     translate("demo.col_phone"),
                     translate("demo.col_party"),
                     translate("demo.col_role"),
-                    "loan",
+                    translate("demo.col_loan"),
+                    translate("demo.col_guarantees"),
                     translate("demo.col_consent"),
                 ],
                 party_rows,
@@ -300,6 +302,11 @@ def run_demo(data_path: Path | None = None, echo: Echo | None = None) -> dict[st
                 ],
             )
         )
+        for row in report.rejected_examples:
+            reason = translate(row.reason_key, **row.reason_params)
+            say(translate("demo.rejected_row", line=row.line, reason=reason))
+        if report.quarantine_file:
+            say(translate("load.quarantine_file", path=report.quarantine_file))
 
         result = detect_rings(db, seed=DEFAULT_SEED, at=now)
         say("")
@@ -312,6 +319,7 @@ def run_demo(data_path: Path | None = None, echo: Echo | None = None) -> dict[st
                 run_id=result.run_id,
             )
         )
+        say(translate("demo.communities_written"))
         focus_phone_id = pseudonymize(key, "opaque:" + FOCUS_PHONE)
         ring_id, rows = community_table(db, result, focus_phone_id)
         say(translate("demo.community_of", ring_id=ring_id, size=len(rows)))

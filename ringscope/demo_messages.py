@@ -63,6 +63,16 @@ register(
             "en": "Community {ring_id} of phone #200: {size} members",
         },
         "demo.col_phone": {"zh-CN": "号码", "en": "phone"},
+        "demo.col_loan": {"zh-CN": "贷款（状态）", "en": "loan (status)"},
+        "demo.col_guarantees": {"zh-CN": "为其担保的贷款", "en": "guarantees loan"},
+        "demo.rejected_row": {
+            "zh-CN": "  第 {line} 行已拒绝：{reason}",
+            "en": "  line {line} rejected: {reason}",
+        },
+        "demo.communities_written": {
+            "zh-CN": "每部手机所属社区已写回图中（Phone.community）；评分达到阈值的风险团伙写为 Ring 节点。",
+            "en": "Each phone's community is written back to the graph (Phone.community); risk rings that score above the threshold are written as Ring nodes.",
+        },
         "demo.col_party": {"zh-CN": "当事人", "en": "party"},
         "demo.col_role": {"zh-CN": "角色", "en": "role"},
         "demo.col_consent": {"zh-CN": "授权", "en": "consent"},

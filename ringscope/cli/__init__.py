@@ -42,9 +42,12 @@ def _register_commands() -> None:
     # import names itself in the traceback instead of breaking the root module.
     from ringscope.cli import (
         demo_commands,
+        evaluate_commands,
         generate_commands,
         load_commands,
         neo4j_commands,
+        query_commands,
+        rings_commands,
         schema_commands,
     )
 
@@ -53,6 +56,10 @@ def _register_commands() -> None:
     main.add_command(load_commands.load)
     main.add_command(demo_commands.demo)
     main.add_command(generate_commands.generate)
+    main.add_command(query_commands.query)
+    main.add_command(query_commands.cypher)
+    main.add_command(rings_commands.rings)
+    main.add_command(evaluate_commands.evaluate)
 
 
 _register_commands()

@@ -33,10 +33,6 @@ register(
             "zh-CN": "……另有 {count} 行被拒绝。",
             "en": "... and {count} more rejected rows.",
         },
-        "load.quarantine_file": {
-            "zh-CN": "被拒绝的行及原因已写入：{path}",
-            "en": "Rejected rows and reasons are in: {path}",
-        },
         "manifest.shape": {
             "zh-CN": '清单 {file} 的格式不对：应为 {{"batches": [...]}} 或带表头的 CSV。',
             "en": 'The manifest {file} has the wrong shape: use {{"batches": [...]}} or a CSV '
