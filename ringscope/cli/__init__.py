@@ -41,6 +41,8 @@ def _register_commands() -> None:
     # Imported here so that `ringscope --help` lists every group and a module that fails to
     # import names itself in the traceback instead of breaking the root module.
     from ringscope.cli import (
+        apikey_commands,
+        audit_commands,
         demo_commands,
         evaluate_commands,
         generate_commands,
@@ -49,6 +51,7 @@ def _register_commands() -> None:
         query_commands,
         rings_commands,
         schema_commands,
+        serve_commands,
     )
 
     main.add_command(neo4j_commands.neo4j)
@@ -60,6 +63,9 @@ def _register_commands() -> None:
     main.add_command(query_commands.cypher)
     main.add_command(rings_commands.rings)
     main.add_command(evaluate_commands.evaluate)
+    main.add_command(serve_commands.serve)
+    main.add_command(apikey_commands.apikey)
+    main.add_command(audit_commands.audit)
 
 
 _register_commands()
