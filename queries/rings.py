@@ -468,9 +468,9 @@ def run_louvain(
         loops[partner] += graph[leaf][partner].get("weight", 1.0)
 
     ordered: nx.Graph[str] = nx.Graph()
-    ordered.add_nodes_from(
-        sorted((n for n in graph.nodes if n not in skip and n not in leaves), key=order)
-    )
+    kept: list[str] = [str(n) for n in graph.nodes if n not in skip and n not in leaves]
+    kept.sort(key=order)
+    ordered.add_nodes_from(kept)
     edges = sorted(
         (
             (min(a, b, key=order), max(a, b, key=order), d.get("weight", 1.0))
