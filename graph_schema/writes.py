@@ -19,8 +19,10 @@ from graph_schema.model import (
     GUARANTOR_OF,
     HAS_PHONE,
     LOAN,
+    MEMBER_OF,
     PARTY,
     PHONE,
+    RING,
     UNDER,
 )
 
@@ -91,9 +93,18 @@ MATCH (b:{BATCH} {{batch_id: $batch_id}})
 RETURN b {{.*}} AS batch
 """
 
+# Key ids in use: batches record theirs, and so does every phone (phones from extracts
+# have no batch). The phone scan stops at the first few phones of another key.
 GET_KEY_IDS = f"""
-MATCH (b:{BATCH}) WHERE b.key_id IS NOT NULL
-RETURN DISTINCT b.key_id AS key_id
+CALL () {{
+  MATCH (b:{BATCH}) WHERE b.key_id IS NOT NULL
+  RETURN DISTINCT b.key_id AS key_id
+  UNION
+  MATCH (ph:{PHONE}) WHERE ph.key_id IS NOT NULL AND ph.key_id <> $key_id
+  WITH ph.key_id AS key_id LIMIT 5
+  RETURN DISTINCT key_id
+}}
+RETURN DISTINCT key_id
 LIMIT 5
 """
 
@@ -190,4 +201,19 @@ MERGE (b:{PHONE} {{phone_id: $callee}})
 MERGE (a)-[r:{CALLED} {{batch_id: $batch_id}}]->(b)
   ON CREATE SET r.calls = 0, r.seconds = 0, r.first_at = $at, r.last_at = $at
 SET r.calls = r.calls + 1, r.seconds = r.seconds + $seconds
+"""
+
+# Phones that no call fact, party or emergency contact supports any more; ring membership
+# alone does not keep a phone. Run repeatedly until it returns 0.
+DELETE_UNSUPPORTED_PHONES_SLICE = f"""
+MATCH (ph:{PHONE})
+WHERE NOT (ph)-[:{CALLED}|{HAS_PHONE}|{EMERGENCY_CONTACT}]-()
+WITH ph LIMIT $limit
+DETACH DELETE ph
+RETURN count(*) AS deleted
+"""
+
+DELETE_EMPTY_RINGS = f"""
+MATCH (r:{RING}) WHERE NOT ()-[:{MEMBER_OF}]->(r)
+DETACH DELETE r
 """

@@ -33,6 +33,7 @@ import loader.pipeline_messages  # noqa: F401
 from graph_schema import writes
 from graph_schema.model import LOAN_ROLE_RELATIONSHIPS, LOAN_STATUSES
 from loader.normalize import NumberError, normalize_number
+from loader.pipeline import check_key_matches_graph
 from loader.quarantine import QuarantineWriter
 from loader.records import RejectedRow
 from loader.writer import write_rows
@@ -289,6 +290,7 @@ def load_extract(
 
     Raises:
         InputFileError: the file is unreadable or lacks a required column.
+        PseudonymKeyError: the graph holds phones made with another pseudonymisation key.
     """
     header, rows = read_extract_rows(path)
     missing = [column for column in REQUIRED_COLUMNS[kind] if column not in header]
@@ -332,6 +334,8 @@ def load_extract(
     finally:
         quarantine.close()
 
+    if db is not None and key is not None:
+        check_key_matches_graph(db, key)
     if db is not None and accepted:
         write_rows(db, _STATEMENTS[kind], accepted, key_id=key.key_id if key else None)
     report.rows_loaded = len(accepted)

@@ -155,10 +155,9 @@ def is_night_epoch(epoch_seconds: int) -> bool:
 
 
 def check_key_matches_graph(db: Database, key: PseudonymKey) -> None:
-    """Raise PseudonymKeyError when the graph's batches were made with another key."""
-    other_ids = [
-        row["key_id"] for row in db.read(writes.GET_KEY_IDS) if row["key_id"] != key.key_id
-    ]
+    """Raise PseudonymKeyError when the graph's batches or phones were made with another key."""
+    rows = db.read(writes.GET_KEY_IDS, key_id=key.key_id)
+    other_ids = sorted({row["key_id"] for row in rows if row["key_id"] != key.key_id})
     if other_ids:
         raise PseudonymKeyError(
             "load.key_mismatch", key_id=key.key_id, stored_key_ids=", ".join(other_ids)

@@ -105,6 +105,11 @@ def remove_previous_demo(db: Database) -> int:
     for batch_id in batch_ids:
         delete_batch_if_exists(db, batch_id)
     db.write(writes.DELETE_NODES_OF_PREFIX, prefix=PREFIX)
+    # The previous run's phones carry that run's throwaway key; a phone kept only by ring
+    # membership would make the loader reject this run's key.
+    while db.write(writes.DELETE_UNSUPPORTED_PHONES_SLICE, limit=10_000)[0]["deleted"]:
+        pass
+    db.write(writes.DELETE_EMPTY_RINGS)
     return len(batch_ids)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ringscope.errors import PseudonymKeyError
@@ -101,3 +101,14 @@ class ApiSettings(BaseSettings):
 def get_home() -> Path:
     """Return the RingScope home folder (cached for the process)."""
     return HomeSettings().home
+
+
+class RetentionSettings(BaseSettings):
+    """How long call facts are kept, and how many relationships one transaction changes."""
+
+    model_config = SettingsConfigDict(env_prefix="RINGSCOPE_RETENTION_", **_ENV)  # type: ignore[typeddict-item]
+
+    # The default policy of `ringscope retention apply`; the compliance officer sets the
+    # period that the consents and the lender's purpose allow.
+    max_age_days: int = Field(default=365, ge=1)
+    slice_rows: int = Field(default=10_000, ge=1)

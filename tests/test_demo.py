@@ -1,4 +1,8 @@
-"""`ringscope demo` end to end against the session's real Neo4j, twice, in both languages."""
+"""`ringscope demo` end to end against the session's real Neo4j, twice, in both languages.
+
+Each test takes ``db`` for an empty database: data that other test modules loaded under
+their own keys would make the demo's key be rejected, as it should be.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from typing import Any
 import pytest
 
 import ringscope.demo as demo
-from ringscope.neo4j_local import LocalServerInfo
+from ringscope.db import Database
 from ringscope.pseudonym import PseudonymKey
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -55,7 +59,7 @@ def _run_demo(
 
 
 def test_demo_runs_twice_with_same_figures(
-    neo4j_server: LocalServerInfo, monkeypatch: pytest.MonkeyPatch
+    db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, first, _ = _run_demo(monkeypatch, "en")
     _, second, _ = _run_demo(monkeypatch, "en")
@@ -68,7 +72,7 @@ def test_demo_runs_twice_with_same_figures(
 
 
 def test_demo_english_output_has_every_section(
-    neo4j_server: LocalServerInfo, monkeypatch: pytest.MonkeyPatch
+    db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lines, figures, _ = _run_demo(monkeypatch, "en")
     text = "\n".join(lines)
@@ -82,7 +86,7 @@ def test_demo_english_output_has_every_section(
 
 
 def test_demo_chinese_output_by_default(
-    neo4j_server: LocalServerInfo, monkeypatch: pytest.MonkeyPatch
+    db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lines, _, _ = _run_demo(monkeypatch, "zh-CN")
     text = "\n".join(lines)
@@ -94,7 +98,7 @@ def test_demo_chinese_output_by_default(
 
 
 def test_demo_linkage_names_demo_consents(
-    neo4j_server: LocalServerInfo, monkeypatch: pytest.MonkeyPatch
+    db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, figures, _ = _run_demo(monkeypatch, "en")
     findings = figures["linkage"]["findings"]
@@ -105,7 +109,7 @@ def test_demo_linkage_names_demo_consents(
 
 
 def test_demo_key_never_written_to_repository(
-    neo4j_server: LocalServerInfo, monkeypatch: pytest.MonkeyPatch
+    db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, _, key = _run_demo(monkeypatch, "en")
     needles = (key.secret.hex().encode("ascii"), key.secret)

@@ -43,12 +43,15 @@ def _register_commands() -> None:
     from ringscope.cli import (
         apikey_commands,
         audit_commands,
+        consent_commands,
         demo_commands,
         evaluate_commands,
         generate_commands,
         load_commands,
         neo4j_commands,
         query_commands,
+        rekey_commands,
+        retention_commands,
         rings_commands,
         schema_commands,
         serve_commands,
@@ -66,6 +69,9 @@ def _register_commands() -> None:
     main.add_command(serve_commands.serve)
     main.add_command(apikey_commands.apikey)
     main.add_command(audit_commands.audit)
+    main.add_command(consent_commands.consent)
+    main.add_command(retention_commands.retention)
+    main.add_command(rekey_commands.rekey)
 
 
 _register_commands()
