@@ -291,7 +291,11 @@ def _resolve(digits: str, *, after_country_code: bool, depth: int) -> tuple[str,
             return None
         return digits, kind
 
-    if digits[:1] in "23456789" and 9 <= len(digits) <= 11 and _is_landline("0" + digits):
+    lost_trunk = digits[:1] in "23456789" and 9 <= len(digits) <= 11
+    # Beijing's area code is 10, so 0086 + 10 + an 8-digit local number leaves 10 digits
+    # that start with 1; mobiles have 11 digits and 100xx service numbers 5.
+    lost_trunk_beijing = digits[:2] == "10" and len(digits) == 10
+    if (lost_trunk or lost_trunk_beijing) and _is_landline("0" + digits):
         # Landlines lose their trunk 0 after a country code (+86 21 ...) and in numeric
         # spreadsheet cells. The check against libphonenumber's landline plan keeps
         # other digit strings out.

@@ -605,3 +605,12 @@ def test_fixed_offset_equals_zone() -> None:
     fixed = datetime(2026, 9, 28, 19, 52, 40, tzinfo=timezone(timedelta(hours=8)))
 
     assert parse_start("2026-09-28 19:52:40", default_year=None) == fixed
+
+
+@pytest.mark.parametrize("raw", ["00861063960238", "+86 10 6396 0238", "1063960238"])
+def test_normalize_number_beijing_landline_lost_trunk_zero(raw: str) -> None:
+    # Beijing's area code is 10: after 0086 the landline starts with 1 but is no mobile.
+    number = normalize_number(raw)
+
+    assert number.canonical == "01063960238"
+    assert number.kind is PhoneKind.LANDLINE
