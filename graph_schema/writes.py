@@ -85,7 +85,8 @@ RETURN c.consent_id AS consent_id, c.party_id AS party_id, c.scope AS scope,
 GET_PARTY_PHONES = f"""
 MATCH (p:{PARTY} {{party_id: $party_id}})
 OPTIONAL MATCH (p)-[:{HAS_PHONE}]->(ph:{PHONE})
-RETURN p.party_id AS party_id, collect(ph.phone_id) AS phone_ids
+RETURN p.party_id AS party_id, collect(ph.phone_id) AS phone_ids,
+       collect(ph.display) AS displays
 """
 
 GET_BATCH = f"""
@@ -94,18 +95,16 @@ RETURN b {{.*}} AS batch
 """
 
 # Key ids in use: batches record theirs, and so does every phone (phones from extracts
-# have no batch). The phone scan stops at the first few phones of another key.
+# have no batch). Scanning the phones takes well under a second for a million of them.
 GET_KEY_IDS = f"""
 CALL () {{
   MATCH (b:{BATCH}) WHERE b.key_id IS NOT NULL
   RETURN DISTINCT b.key_id AS key_id
   UNION
-  MATCH (ph:{PHONE}) WHERE ph.key_id IS NOT NULL AND ph.key_id <> $key_id
-  WITH ph.key_id AS key_id LIMIT 5
-  RETURN DISTINCT key_id
+  MATCH (ph:{PHONE}) WHERE ph.key_id IS NOT NULL
+  RETURN DISTINCT ph.key_id AS key_id
 }}
 RETURN DISTINCT key_id
-LIMIT 5
 """
 
 BEGIN_BATCH = f"""

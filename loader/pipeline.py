@@ -28,7 +28,7 @@ from graph_schema import writes
 from graph_schema.model import CALL_RECORDS_SCOPE, CALL_SECONDS_BITS, CALL_SECONDS_MAX
 from loader.quarantine import QuarantineWriter
 from loader.readers import UNKNOWN_OWNER, open_calls
-from loader.records import CanonicalNumber, FileInfo, PhoneKind, ReadChunk, RejectedRow
+from loader.records import CanonicalNumber, PhoneKind, ReadChunk, RejectedRow
 from loader.writer import (
     WRITE_BATCH_CALL_IDS,
     delete_batch_calls_if_exists,
@@ -40,6 +40,7 @@ from ringscope.db import Database
 from ringscope.errors import InputFileError, PseudonymKeyError
 from ringscope.logging_setup import redact
 from ringscope.pseudonym import PseudonymKey, mask_number, pseudonymize
+from ringscope.settings import LoaderSettings
 
 logger = logging.getLogger(__name__)
 
@@ -49,12 +50,6 @@ SHANGHAI_OFFSET_SECONDS = 8 * 3600
 # Asia/Shanghai time (no daylight saving, so a fixed offset is exact).
 NIGHT_START_HOUR = 22
 NIGHT_END_HOUR = 6
-
-# The write buffer is flushed when it holds this many pairs or calls, which bounds the
-# loader's memory whatever the file size (about 300 MB at these values, measured with
-# benchmarks/load_bench.py).
-FLUSH_PAIRS = 100_000
-FLUSH_CALLS = 250_000
 
 ProgressCallback = Callable[[int], None]
 
@@ -156,7 +151,7 @@ def is_night_epoch(epoch_seconds: int) -> bool:
 
 def check_key_matches_graph(db: Database, key: PseudonymKey) -> None:
     """Raise PseudonymKeyError when the graph's batches or phones were made with another key."""
-    rows = db.read(writes.GET_KEY_IDS, key_id=key.key_id)
+    rows = db.read(writes.GET_KEY_IDS)
     other_ids = sorted({row["key_id"] for row in rows if row["key_id"] != key.key_id})
     if other_ids:
         raise PseudonymKeyError(
@@ -201,7 +196,17 @@ def load_calls(
     pseudonyms = _Pseudonyms(key)
 
     # Gate: nothing is written unless the owner's consent allows it, under our key.
+    stated_owner = info.owner if info.owner not in (None, UNKNOWN_OWNER) else owner_number
+    if stated_owner is not None and stated_owner.kind not in (PhoneKind.MOBILE, PhoneKind.LANDLINE):
+        raise InputFileError(
+            "load.owner_not_personal",
+            file=redact(str(path)),
+            owner=mask_number(stated_owner.canonical),
+        )
     owner_phone_id: str | None = None
+    owner_display = "-" if info.is_edge_list else "?"
+    if stated_owner is not None and not info.is_edge_list:
+        owner_display = mask_number(stated_owner.canonical)
     if db is not None:
         consent = read_consent(db, consent_id)
         check_consent(
@@ -214,14 +219,16 @@ def load_calls(
         )
         check_key_matches_graph(db, key)
         if not info.is_edge_list:
-            owner_phone_id = _resolve_owner_phone(db, info, owner_party, pseudonyms, path)
+            owner_phone_id, owner_display = _resolve_owner_phone(
+                db, stated_owner, owner_party, pseudonyms, path
+            )
 
     batch_id = make_batch_id(sha256, owner_party, consent_id, info.layout, key.key_id)
     report = BatchReport(
         file=redact(str(path)),
         batch_id=batch_id,
         layout=info.layout,
-        owner=_owner_display(info),
+        owner=owner_display,
         consent_id=consent_id,
         purpose=purpose,
         status="dry_run" if dry_run else "loaded",
@@ -259,7 +266,9 @@ def load_calls(
         dry_run,
         already_loaded,
     )
-    quarantine = QuarantineWriter(quarantine_dir / f"{batch_id}.rejected.csv", path)
+    # A dry run must not overwrite the quarantine file of the real load of the same batch.
+    suffix = ".dry-run.rejected.csv" if dry_run else ".rejected.csv"
+    quarantine = QuarantineWriter(quarantine_dir / f"{batch_id}{suffix}", path)
     try:
         _stream_chunks(
             chunks,
@@ -315,27 +324,24 @@ def load_calls(
     return report
 
 
-def _owner_display(info: FileInfo) -> str:
-    if info.is_edge_list:
-        return "-"
-    if info.owner is None or info.owner == UNKNOWN_OWNER:
-        return "?"
-    return mask_number(info.owner.canonical)
-
-
 def _resolve_owner_phone(
     db: Database,
-    info: FileInfo,
+    stated_owner: CanonicalNumber | None,
     owner_party: str,
     pseudonyms: _Pseudonyms,
     path: Path,
-) -> str:
-    """Return the pseudonym of the bill owner's number, checked against the party's phones."""
+) -> tuple[str, str]:
+    """Return pseudonym and mask of the bill owner's number, checked against the party's phones.
+
+    ``stated_owner`` is the number the file or --owner-phone gives, if any; without it the
+    party must have exactly one phone on record.
+    """
     rows = db.read(writes.GET_PARTY_PHONES, party_id=owner_party)
     party_phones: list[str] = rows[0]["phone_ids"] if rows else []
+    party_displays: list[str] = rows[0]["displays"] if rows else []
 
-    if info.owner is not None and info.owner != UNKNOWN_OWNER:
-        phone_id, kind, display = pseudonyms.lookup(info.owner)
+    if stated_owner is not None:
+        phone_id, kind, display = pseudonyms.lookup(stated_owner)
         if party_phones and phone_id not in party_phones:
             raise InputFileError(
                 "load.owner_mismatch",
@@ -352,10 +358,10 @@ def _resolve_owner_phone(
                 display=display,
                 key_id=pseudonyms.key.key_id,
             )
-        return phone_id
+        return phone_id, display
 
     if len(party_phones) == 1:
-        return party_phones[0]
+        return party_phones[0], party_displays[0] if party_displays else "?"
     if not party_phones:
         raise InputFileError("load.owner_unknown", file=redact(str(path)), party_id=owner_party)
     raise InputFileError(
@@ -381,6 +387,7 @@ def _stream_chunks(
     peers: dict[str, PhoneKind] = {}
     pairs: dict[tuple[str, str], _PairTotals] = {}
     buffered_calls = 0
+    limits = LoaderSettings()
     # Totals of a pair accumulate across chunks until the buffer is full, so a bill whose
     # owner calls the same peers all year becomes one relationship per pair, not one per
     # pair and chunk. One writer thread stores a flushed buffer while this thread reads
@@ -411,7 +418,7 @@ def _stream_chunks(
                 buffered_calls += _aggregate_chunk(
                     chunk, pairs, report, seen, peers, owner_canonical, quarantine
                 )
-                if len(pairs) >= FLUSH_PAIRS or buffered_calls >= FLUSH_CALLS:
+                if len(pairs) >= limits.flush_pairs or buffered_calls >= limits.flush_calls:
                     flush()
                 if progress is not None:
                     progress(chunk.rows_read)

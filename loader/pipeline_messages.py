@@ -21,6 +21,10 @@ register(
             "en": "The owner number {owner} in {file} does not belong to party {party_id}: "
             "check --owner-party.",
         },
+        "load.owner_not_personal": {
+            "zh-CN": "{file} 的机主号码 {owner} 不是手机或固话号码：请用 --owner-phone 给出机主本人的号码。",
+            "en": "The owner number {owner} of {file} is not a mobile or landline number: pass the owner's own number with --owner-phone.",
+        },
         "load.owner_unknown": {
             "zh-CN": "{file} 未写明机主号码，而当事人 {party_id} 没有登记号码：请先用 "
             "`ringscope load parties` 导入当事人号码，或用 --owner-phone 指定。",

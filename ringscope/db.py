@@ -103,12 +103,15 @@ def connect(settings: Neo4jSettings | None = None, *, verify: bool = True) -> Da
     from ringscope.neo4j_local import resolve_connection
 
     info = resolve_connection(settings)
+    timeouts = settings or Neo4jSettings()
     driver = GraphDatabase.driver(
         info.uri,
         auth=(info.user, info.password),
-        connection_timeout=(settings or Neo4jSettings()).connect_timeout_seconds,
-        connection_acquisition_timeout=60.0,
-        max_transaction_retry_time=15.0,
+        connection_timeout=timeouts.connect_timeout_seconds,
+        connection_acquisition_timeout=timeouts.connect_timeout_seconds * 2,
+        # A request that finds Neo4j down should fail within seconds (the API answers 503),
+        # not retry for the driver's default 30 s.
+        max_transaction_retry_time=timeouts.transaction_retry_seconds,
         # Server notifications (deprecations, cartesian products) are not acted on here.
         notifications_min_severity="OFF",
     )

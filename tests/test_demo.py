@@ -58,9 +58,7 @@ def _run_demo(
     return lines, figures, keys[0]
 
 
-def test_demo_runs_twice_with_same_figures(
-    db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_demo_runs_twice_with_same_figures(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     _, first, _ = _run_demo(monkeypatch, "en")
     _, second, _ = _run_demo(monkeypatch, "en")
 
@@ -85,9 +83,7 @@ def test_demo_english_output_has_every_section(
     assert figures["linkage"]["findings"]
 
 
-def test_demo_chinese_output_by_default(
-    db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_demo_chinese_output_by_default(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     lines, _, _ = _run_demo(monkeypatch, "zh-CN")
     text = "\n".join(lines)
 
@@ -97,9 +93,7 @@ def test_demo_chinese_output_by_default(
     assert "的关联结果（HTTP 200" in text
 
 
-def test_demo_linkage_names_demo_consents(
-    db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_demo_linkage_names_demo_consents(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     _, figures, _ = _run_demo(monkeypatch, "en")
     findings = figures["linkage"]["findings"]
     direct = [f for f in findings if f["type"] == "direct_call"]

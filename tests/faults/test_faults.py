@@ -208,9 +208,9 @@ def test_faults_ctrl_c_leaves_no_batch(
     command = [str(Path(sys.executable).parent / "ringscope"), "load", "calls", str(bill)]
     command += ["--owner-party", "P-0", "--consent", "C-P-0", "--quarantine-dir", str(tmp_path)]
 
-    child = subprocess.Popen(
-        command, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+    # Small write buffers, so that call facts reach the graph long before the load ends.
+    env = dict(os.environ, RINGSCOPE_LOADER_FLUSH_CALLS="5000")
+    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     calls_seen = 0
     while child.poll() is None and calls_seen == 0:
         calls_seen = graph_helpers.counts(db)["called"]
