@@ -8,6 +8,12 @@ register(
             "zh-CN": "{label}：已读 {rows:,} 行，{rate:,} 行/秒",
             "en": "{label}: {rows:,} rows read, {rate:,} rows/s",
         },
+        "load.totals": {
+            "zh-CN": "共 {files} 个文件：已加载 {loaded}，此前已加载 {already}，试运行 {dry}，未加载 {failed}；"
+            "读取 {rows_read} 行 = 加载 {rows_loaded} + 拒绝 {rows_rejected} + 重复 {duplicates}。",
+            "en": "{files} files: {loaded} loaded, {already} already loaded, {dry} dry runs, {failed} not loaded; "
+            "{rows_read} rows read = {rows_loaded} loaded + {rows_rejected} rejected + {duplicates} duplicates.",
+        },
         "load.dry_run_note": {
             "zh-CN": "试运行：只读取和校验，不写数据库，也不检查授权。",
             "en": "Dry run: reading and validating only; nothing is written and the consent "

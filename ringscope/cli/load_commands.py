@@ -142,6 +142,7 @@ def _run_call_jobs(
 ) -> int:
     """Load each job; a failing file is reported and the next one still loads."""
     failed = 0
+    reports: list[BatchReport] = []
     db: Database | None = None
     try:
         if not dry_run:
@@ -171,9 +172,25 @@ def _run_call_jobs(
                 continue
             progress.close()
             _print_batch(report, as_json)
+            reports.append(report)
     finally:
         if db is not None:
             db.close()
+    if len(jobs) > 1 and not as_json:
+        click.echo(
+            translate(
+                "load.totals",
+                files=len(jobs),
+                loaded=sum(1 for r in reports if r.status == "loaded"),
+                already=sum(1 for r in reports if r.status == "already_loaded"),
+                dry=sum(1 for r in reports if r.status == "dry_run"),
+                failed=failed,
+                rows_read=sum(r.rows_read for r in reports),
+                rows_loaded=sum(r.rows_loaded for r in reports),
+                rows_rejected=sum(r.rows_rejected for r in reports),
+                duplicates=sum(r.duplicates for r in reports),
+            )
+        )
     return failed
 
 
@@ -326,9 +343,9 @@ def _make_extract_command(kind: str) -> click.Command:
         else:
             with open_database() as db:
                 report = load_extract(kind, file, db=db, key=key, quarantine_dir=target)
+        # Like `load calls`: rejected rows are reported and quarantined, and the command
+        # still succeeds; exit 2 is kept for a file that could not be loaded at all.
         _print_extract(report, as_json)
-        if report.rows_rejected:
-            raise SystemExit(2)
 
     return command
 
