@@ -40,7 +40,7 @@ pytestmark = pytest.mark.neo4j
 
 RETRY_SECONDS = 3.0
 # Rows of the bill that the Ctrl-C test interrupts: enough for several 50,000-row chunks.
-INTERRUPTED_BILL_ROWS = 160_000
+INTERRUPTED_BILL_ROWS = 600_000
 POLL_SECONDS = 0.05
 BATCH_STATES = "MATCH (b:Batch) RETURN b.status AS status"
 
