@@ -56,7 +56,7 @@ ProgressCallback = Callable[[int], None]
 
 @dataclass(slots=True)
 class BatchReport:
-    """What happened to one file; ``rows_read == loaded + rejected + duplicates`` always."""
+    """Outcome of loading one file; ``rows_read == loaded + rejected + duplicates`` always."""
 
     file: str
     batch_id: str
@@ -83,7 +83,7 @@ class BatchReport:
 
 @dataclass(slots=True)
 class _PairTotals:
-    """Calls of one caller-callee pair in one chunk; times in Unix epoch seconds."""
+    """Calls of one caller-callee pair in one write buffer; times in Unix epoch seconds."""
 
     calls: int = 0
     seconds: int = 0
@@ -180,7 +180,7 @@ def load_calls(
     Raises:
         InputFileError: the file is unreadable, of unknown layout, or its owner is unknown.
         ConsentError: the consent does not allow loading this owner's call records.
-        PseudonymKeyError: the graph holds data made with another pseudonymisation key.
+        PseudonymKeyError: the graph contains data made with another pseudonymisation key.
         Neo4jUnavailableError: the server went away during the load.
     """
     dry_run = db is None
