@@ -8,6 +8,10 @@ register(
             "zh-CN": "{label}：已读 {rows:,} 行，{rate:,} 行/秒",
             "en": "{label}: {rows:,} rows read, {rate:,} rows/s",
         },
+        "load.no_rows": {
+            "zh-CN": "注意：{file} 没有任何通话行（只有表头或为空表）；请确认导出的账单时间段是否正确。",
+            "en": "Note: {file} has no call rows (only a header or an empty table); check the period of the exported bill.",
+        },
         "load.totals": {
             "zh-CN": "共 {files} 个文件：已加载 {loaded}，此前已加载 {already}，试运行 {dry}，未加载 {failed}；"
             "读取 {rows_read} 行 = 加载 {rows_loaded} + 拒绝 {rows_rejected} + 重复 {duplicates}。",

@@ -230,6 +230,8 @@ def _print_batch(report: BatchReport, as_json: bool) -> None:
         (translate("load.col_distinct_peers"), report.distinct_peers),
     ]
     click.echo(format_table([translate("load.col_item"), translate("load.col_value")], rows))
+    if report.rows_read == 0:
+        click.echo(translate("load.no_rows", file=report.file))
     _print_rejections(
         report.file, report.rejected_examples, report.rows_rejected, report.quarantine_file
     )
