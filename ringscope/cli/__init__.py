@@ -9,6 +9,7 @@ import click
 
 from ringscope import __version__
 from ringscope.errors import ConsentError, InputFileError, RingScopeError
+from ringscope.i18n import translate
 from ringscope.logging_setup import configure_cli_logging
 
 
@@ -75,3 +76,17 @@ def _register_commands() -> None:
 
 
 _register_commands()
+
+
+def _localise_summaries() -> None:
+    # The command list of `ringscope --help` follows RINGSCOPE_LANG; each command's own
+    # --help keeps its docstring.
+    import ringscope.cli.cli_messages  # noqa: F401
+
+    for name, command in main.commands.items():
+        summary = translate(f"cli.short.{name}")
+        if summary != f"cli.short.{name}":
+            command.short_help = summary
+
+
+_localise_summaries()

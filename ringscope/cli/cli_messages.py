@@ -72,3 +72,69 @@ register(
         },
     }
 )
+
+# One-line summaries in `ringscope --help`, in the language of RINGSCOPE_LANG.
+register(
+    {
+        "cli.short.apikey": {
+            "zh-CN": "创建、列出和吊销 API 密钥。",
+            "en": "Create, list and revoke API keys.",
+        },
+        "cli.short.audit": {
+            "zh-CN": "校验或导出审计链。",
+            "en": "Verify or export the audit trail.",
+        },
+        "cli.short.consent": {
+            "zh-CN": "管理授权：撤回并删除数据。",
+            "en": "Manage consents: revoke with erasure.",
+        },
+        "cli.short.cypher": {
+            "zh-CN": "在只读事务中运行临时 Cypher 查询。",
+            "en": "Run ad-hoc Cypher in a READ transaction.",
+        },
+        "cli.short.demo": {
+            "zh-CN": "在随附的 VAST 2008 数据上运行完整流程。",
+            "en": "Run the main job on the bundled VAST 2008 calls.",
+        },
+        "cli.short.evaluate": {
+            "zh-CN": "用生成数据的真值评估团伙与换号识别。",
+            "en": "Score rings and number changes against ground truth.",
+        },
+        "cli.short.generate": {
+            "zh-CN": "生成带预置团伙的合成数据。",
+            "en": "Generate synthetic data with planted rings.",
+        },
+        "cli.short.load": {
+            "zh-CN": "加载通话记录和信贷系统导出。",
+            "en": "Load call records and loan-system extracts.",
+        },
+        "cli.short.neo4j": {
+            "zh-CN": "启动、停止和查看本地 Neo4j。",
+            "en": "Start, stop and check the local Neo4j.",
+        },
+        "cli.short.query": {
+            "zh-CN": "具名调查查询（只读，留审计）。",
+            "en": "Named investigator queries (read-only, audited).",
+        },
+        "cli.short.rekey": {
+            "zh-CN": "用新密钥重算全部号码假名。",
+            "en": "Re-pseudonymise the graph under a new key.",
+        },
+        "cli.short.retention": {
+            "zh-CN": "按保存期限删除过旧的通话数据。",
+            "en": "Erase call facts older than the retention limit.",
+        },
+        "cli.short.rings": {
+            "zh-CN": "发现、列出和查看风险团伙。",
+            "en": "Detect, list and show risk rings.",
+        },
+        "cli.short.schema": {
+            "zh-CN": "应用或查看图模式。",
+            "en": "Apply or inspect the graph schema.",
+        },
+        "cli.short.serve": {
+            "zh-CN": "运行关联 API（OpenAPI 文档在 /docs）。",
+            "en": "Run the linkage API (OpenAPI docs at /docs).",
+        },
+    }
+)
