@@ -197,6 +197,10 @@ def _write_long_bill(path: Path, owner_peer_seed: int) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _restore_default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_faults_ctrl_c_leaves_no_batch(
     db: Database, pseudonym_key: PseudonymKey, tmp_path: Path
 ) -> None:
@@ -210,7 +214,15 @@ def test_faults_ctrl_c_leaves_no_batch(
 
     # Small write buffers, so that call facts reach the graph long before the load ends.
     env = dict(os.environ, RINGSCOPE_LOADER_FLUSH_CALLS="5000")
-    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # A shell that runs the suite in the background ignores SIGINT, and a child inherits
+    # that, so Python would never raise KeyboardInterrupt; restore the default first.
+    child = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_restore_default_sigint,
+    )
     calls_seen = 0
     while child.poll() is None and calls_seen == 0:
         calls_seen = graph_helpers.counts(db)["called"]
