@@ -44,7 +44,7 @@ from graph_schema import writes
 from graph_schema.apply import is_schema_current
 from graph_schema.model import CALL_RECORDS_SCOPE
 from queries.linkage import LinkageLimits, LinkageResult, read_linkage
-from ringscope.consent import ConsentRecord, check_consent
+from ringscope.consent import ConsentRecord, check_consent, consent_from_row
 from ringscope.db import Database, connect
 from ringscope.errors import ConsentError, Neo4jUnavailableError, NotFoundError, RingScopeError
 from ringscope.i18n import translate
@@ -177,7 +177,7 @@ def authorize(principal: ApiPrincipal, allowed: tuple[str, ...]) -> None:
 def require_roles(
     *allowed: str,
 ) -> Callable[..., Coroutine[Any, Any, ApiPrincipal]]:
-    """A dependency that authenticates the request and checks the role."""
+    """Authenticate the request and check the role (a FastAPI dependency)."""
 
     async def dependency(
         request: Request,
@@ -338,20 +338,9 @@ def _run_linkage(db: Database, body: LinkageCreate, language: str, now: datetime
 
 
 def read_consent_in(tx: ManagedTransaction, consent_id: str) -> ConsentRecord | None:
-    """ringscope.consent.read_consent inside the caller's transaction."""
+    """Return the stored consent, like ringscope.consent.read_consent, in ``tx``."""
     row = tx.run(writes.GET_CONSENT, consent_id=consent_id).single()
-    if row is None:
-        return None
-    return ConsentRecord(
-        consent_id=row["consent_id"],
-        party_id=row["party_id"],
-        scope=tuple(row["scope"] or ()),
-        purpose=tuple(row["purpose"] or ()),
-        granted_at=row["granted_at"].to_native(),
-        expires_at=row["expires_at"].to_native() if row["expires_at"] else None,
-        revoked_at=row["revoked_at"].to_native() if row["revoked_at"] else None,
-        document_sha256=row["document_sha256"],
-    )
+    return consent_from_row(row) if row is not None else None
 
 
 def _v1_router() -> APIRouter:

@@ -8,7 +8,7 @@ graph, and each is safe to repeat after a crash.
 A call id is ``(start minute << CALL_SECONDS_BITS) | seconds`` (see graph_schema.model), so
 ``call_id < $cutoff_id`` with ``cutoff_id = cutoff_minute << CALL_SECONDS_BITS`` selects the
 calls that started before the cutoff minute. The night window matches
-loader.pipeline.is_night_call: 22:00 to 06:00 Asia/Shanghai (UTC+8 all year).
+graph_schema.model.is_night_epoch: 22:00 to 06:00 Asia/Shanghai (UTC+8 all year).
 """
 
 from __future__ import annotations

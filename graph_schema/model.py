@@ -77,3 +77,25 @@ CALL_RECORDS_SCOPE: Final = "call_records"
 # bills contain it; durations up to 2**20 - 1 seconds (about 12 days) fit.
 CALL_SECONDS_BITS: Final = 20
 CALL_SECONDS_MAX: Final = (1 << CALL_SECONDS_BITS) - 1
+
+# A call counts as a night call when it starts at or after 22:00 or before 06:00 Asia/Shanghai
+# time, which is UTC+8 all year (no daylight saving since 1991).
+SHANGHAI_OFFSET_SECONDS: Final = 8 * 3600
+NIGHT_START_HOUR: Final = 22
+NIGHT_END_HOUR: Final = 6
+
+
+def encode_call_id(epoch_seconds: int, duration_seconds: int) -> int:
+    """Return the call id of a call starting at ``epoch_seconds`` (see CALL_SECONDS_BITS)."""
+    return ((epoch_seconds // 60) << CALL_SECONDS_BITS) | duration_seconds
+
+
+def is_night_epoch(epoch_seconds: int) -> bool:
+    """Return whether a call starting at ``epoch_seconds`` is a night call."""
+    hour = ((epoch_seconds + SHANGHAI_OFFSET_SECONDS) // 3600) % 24
+    return hour >= NIGHT_START_HOUR or hour < NIGHT_END_HOUR
+
+
+def is_night_call_id(call_id: int) -> bool:
+    """Return whether the call a call id encodes is a night call (minute precision)."""
+    return is_night_epoch((call_id >> CALL_SECONDS_BITS) * 60)

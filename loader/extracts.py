@@ -45,7 +45,7 @@ from ringscope.pseudonym import PseudonymKey, mask_number, pseudonymize
 logger = logging.getLogger(__name__)
 
 # Asia/Shanghai has had no daylight saving time since 1991, so a fixed +08:00 offset is
-# exact for every date this tool sees; a ZoneInfo here would crash the driver (see
+# exact for every date this tool handles; a ZoneInfo here would crash the driver (see
 # ringscope.db.to_fixed_offset).
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 _SPLIT = re.compile(r"[;,|，；\s]+")
@@ -290,7 +290,7 @@ def load_extract(
 
     Raises:
         InputFileError: the file is unreadable or lacks a required column.
-        PseudonymKeyError: the graph holds phones made with another pseudonymisation key.
+        PseudonymKeyError: the graph contains phones made with another pseudonymisation key.
     """
     header, rows = read_extract_rows(path)
     missing = [column for column in REQUIRED_COLUMNS[kind] if column not in header]

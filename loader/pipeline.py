@@ -25,7 +25,14 @@ from typing import Any
 import loader.messages  # noqa: F401  (registers the reader messages used here)
 import loader.pipeline_messages  # noqa: F401
 from graph_schema import writes
-from graph_schema.model import CALL_RECORDS_SCOPE, CALL_SECONDS_BITS, CALL_SECONDS_MAX
+from graph_schema.model import (
+    CALL_RECORDS_SCOPE,
+    CALL_SECONDS_BITS,
+    CALL_SECONDS_MAX,
+    encode_call_id,
+    is_night_call_id,
+    is_night_epoch,
+)
 from loader.quarantine import QuarantineWriter
 from loader.readers import UNKNOWN_OWNER, open_calls
 from loader.records import CanonicalNumber, PhoneKind, ReadChunk, RejectedRow
@@ -45,11 +52,6 @@ from ringscope.settings import LoaderSettings
 logger = logging.getLogger(__name__)
 
 DEFAULT_PURPOSE = "credit_review"
-SHANGHAI_OFFSET_SECONDS = 8 * 3600
-# A call counts as a night call when it starts at or after 22:00 or before 06:00,
-# Asia/Shanghai time (no daylight saving, so a fixed offset is exact).
-NIGHT_START_HOUR = 22
-NIGHT_END_HOUR = 6
 
 ProgressCallback = Callable[[int], None]
 
@@ -129,24 +131,6 @@ def make_batch_id(sha256: str, owner_party: str, consent_id: str, layout: str, k
     """Derive the batch id from everything that makes two loads the same load."""
     material = "\x1f".join((sha256, owner_party, consent_id, layout, key_id))
     return "b-" + hashlib.sha256(material.encode("utf-8")).hexdigest()[:20]
-
-
-def call_id(started_at: datetime, duration_seconds: int) -> int:
-    """Encode a call as start minute and duration in one integer (see graph_schema.model)."""
-    return call_id_from_epoch(int(started_at.timestamp()), duration_seconds)
-
-
-def call_id_from_epoch(epoch_seconds: int, duration_seconds: int) -> int:
-    return ((epoch_seconds // 60) << CALL_SECONDS_BITS) | duration_seconds
-
-
-def is_night_call(started_at: datetime) -> bool:
-    return is_night_epoch(int(started_at.timestamp()))
-
-
-def is_night_epoch(epoch_seconds: int) -> bool:
-    hour = ((epoch_seconds + SHANGHAI_OFFSET_SECONDS) // 3600) % 24
-    return hour >= NIGHT_START_HOUR or hour < NIGHT_END_HOUR
 
 
 def check_key_matches_graph(db: Database, key: PseudonymKey) -> None:
@@ -470,7 +454,7 @@ def _aggregate_chunk(
         caller = call.caller.canonical
         callee = call.callee.canonical
         epoch = int(call.started_at.timestamp())
-        identity = ((epoch // 60) << CALL_SECONDS_BITS) | duration
+        identity = encode_call_id(epoch, duration)
         fingerprint = (caller, callee, identity)
         if fingerprint in seen:
             report.duplicates += 1
@@ -569,7 +553,7 @@ def _split_totals(totals: _PairTotals) -> list[_PairTotals]:
             _PairTotals(
                 calls=len(part_ids),
                 seconds=sum(call & CALL_SECONDS_MAX for call in part_ids),
-                night_calls=sum(1 for minute in minutes if is_night_epoch(minute * 60)),
+                night_calls=sum(1 for call in part_ids if is_night_call_id(call)),
                 first_s=min(minutes) * 60,
                 last_s=max(minutes) * 60,
                 call_ids=part_ids,

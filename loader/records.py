@@ -60,7 +60,7 @@ class CallRecord:
 class RejectedRow:
     """An input row that could not be normalised.
 
-    ``values`` holds the offending raw values already masked for display (see
+    ``values`` contains the offending raw values already masked for display (see
     :func:`ringscope.pseudonym.mask_number`), never clear numbers. ``reason_key`` is a message
     key in the loader catalog; ``reason_params`` fills its template.
     """

@@ -59,7 +59,7 @@ CALL (cids) {{
 # Relationships of one batch hold disjoint calls, so their counts add up; across batches
 # the union of call_ids is taken (COLLECT DISTINCT is linear, a list scan was quadratic).
 # Given ``rs`` (the valid relationships between two phones), the pair's distinct calls,
-# seconds, night calls (22:00 to 06:00 Asia/Shanghai, as loader.pipeline.is_night_call),
+# seconds, night calls (22:00 to 06:00 Asia/Shanghai, as graph_schema.model.is_night_epoch),
 # first and last call, consents and batches.
 _PAIR_FIGURES = f"""
 WITH *, CASE WHEN all(r IN rs WHERE r.batch_id = rs[0].batch_id) THEN null

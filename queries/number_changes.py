@@ -112,8 +112,8 @@ def detect_number_changes(
 ) -> list[NumberChange]:
     """Return the probable number changes in a projected phone graph (queries.rings).
 
-    ``graph`` edges need ``first_s`` and ``last_s``; ``excluded`` holds hub phone ids.
-    ``party_phones`` are the numbers the loan system holds for its parties: between two
+    ``graph`` edges need ``first_s`` and ``last_s``; ``excluded`` contains hub phone ids.
+    ``party_phones`` are the numbers the loan system has on record for its parties: between two
     equally good new numbers, the one a party holds now wins.
     """
     params = parameters or NumberChangeParameters()

@@ -4,7 +4,7 @@ One run (:func:`detect_rings`) takes these steps:
 
 1. **Project** the consented call facts into one weighted undirected graph of phones
    (:func:`project_phone_graph`); a call stored by two bills counts once.
-2. **Find intermediaries** (:func:`find_intermediaries`): numbers that no loan party holds
+2. **Find intermediaries** (:func:`find_intermediaries`): numbers that no loan party has
    and that several applicants called only around their own application day, with
    applications close together. This is how coaching agents show in call records.
 3. **Suppress hubs** (:func:`find_hubs`): service numbers and numbers that a large share of
@@ -37,7 +37,12 @@ import community as community_louvain
 import networkx as nx
 
 import queries.ring_messages  # noqa: F401  (registers the reason texts)
-from graph_schema.model import APPLIED_FOR, BORROWER_OF, CALL_SECONDS_BITS, CALL_SECONDS_MAX
+from graph_schema.model import (
+    APPLIED_FOR,
+    BORROWER_OF,
+    CALL_SECONDS_MAX,
+    is_night_call_id,
+)
 from queries import statements
 from queries.number_changes import NumberChange, NumberChangeParameters, detect_number_changes
 from ringscope.db import Database
@@ -58,11 +63,6 @@ DAY_SECONDS = 86_400
 WRITE_RINGS_PER_TRANSACTION = 500
 WRITE_COMMUNITIES_PER_TRANSACTION = 10_000
 BAD_LOAN_STATUSES = ("defaulted", "overdue")
-# Night calls start at or after 22:00 or before 06:00 Asia/Shanghai (UTC+8 all year), as
-# the loader counts them (loader.pipeline.is_night_call).
-SHANGHAI_OFFSET_MINUTES = 8 * 60
-NIGHT_START_HOUR = 22
-NIGHT_END_HOUR = 6
 APPLICATION_ROLES = (APPLIED_FOR, BORROWER_OF)
 
 # Points per reason; a ring's score is their sum, capped at 100 (docs/rings.md).
@@ -124,7 +124,7 @@ class PhoneGraph:
 
 @dataclass(frozen=True, slots=True)
 class PartyFacts:
-    """What the loan system knows about one party, as detection uses it."""
+    """Loan-system facts about one party, as detection uses them."""
 
     party_id: str
     phone_ids: tuple[str, ...]
@@ -265,10 +265,7 @@ def _union_counts(call_ids: list[int]) -> tuple[int, int, int]:
     """Return calls, seconds and night calls of the distinct call ids (graph_schema.model)."""
     distinct = set(call_ids)
     seconds = sum(call & CALL_SECONDS_MAX for call in distinct)
-    night = 0
-    for call in distinct:
-        hour = ((call >> CALL_SECONDS_BITS) + SHANGHAI_OFFSET_MINUTES) % 1440 // 60
-        night += hour >= NIGHT_START_HOUR or hour < NIGHT_END_HOUR
+    night = sum(1 for call in distinct if is_night_call_id(call))
     return len(distinct), seconds, night
 
 
@@ -313,7 +310,7 @@ def find_intermediaries(
 ) -> list[Intermediary]:
     """Return the numbers that define coached groups (see the module docstring, step 2).
 
-    A candidate is a number no party holds and that is not a service number. An applicant
+    A candidate is a number no party has and that is not a service number. An applicant
     phone is *in the window* of the candidate when every call between them lies between
     ``window_before_days`` before and ``window_after_days`` after the applicant's latest
     application day. The cohort is the largest set of in-window applicants whose
@@ -407,7 +404,7 @@ def find_guarantee_circles(
 ) -> list[GuaranteeCircle]:
     """Return the simple cycles of guarantees with 2 to ``max_length`` parties.
 
-    ``links`` holds (guarantor, loan_id, borrower). Each circle starts at its smallest
+    ``links`` contains (guarantor, loan_id, borrower) tuples. Each circle starts at its smallest
     party id, so the same circle is reported once and in the same order on every run.
     """
     digraph: nx.DiGraph[str] = nx.DiGraph()

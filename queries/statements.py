@@ -45,7 +45,7 @@ RETURN collect(c.consent_id) AS consent_ids
 # one batch hold disjoint calls (the loader drops duplicates within a file), so their
 # counts add up; across batches the same call may be stored twice, so the union of
 # call_ids is counted instead. The night window matches
-# loader.pipeline.is_night_call (22:00 to 06:00 Asia/Shanghai, UTC+8 all year).
+# graph_schema.model.is_night_epoch (22:00 to 06:00 Asia/Shanghai, UTC+8 all year).
 _PAIR_AGGREGATE = f"""
 WITH a, b, collect(r) AS rs
 WITH a, b, rs, all(r IN rs WHERE r.batch_id = rs[0].batch_id) AS one_batch
@@ -88,35 +88,11 @@ SET d.algorithm = $algorithm, d.parameters = $parameters, d.seed = $seed,
     d.valid_consents = $valid_consents, d.batches = $batches
 """
 
-PREVIOUS_RINGS = f"""
-MATCH (r:{RING})
-OPTIONAL MATCH (m)-[:{MEMBER_OF}]->(r)
-RETURN r.ring_id AS ring_id, collect(coalesce(m.phone_id, 'party:' + m.party_id)) AS members
-"""
-
 # Rings are replaced wholesale by each run; a ring whose members overlap a previous
 # ring's keeps that ring's id (see queries.rings.assign_stable_ids).
 DELETE_RINGS = f"""
 MATCH (r:{RING})
 DETACH DELETE r
-"""
-
-WRITE_RINGS = f"""
-MATCH (d:{DETECTION_RUN} {{run_id: $run_id}})
-UNWIND $rings AS ring
-CREATE (r:{RING} {{ring_id: ring.ring_id}})
-SET r.run_id = $run_id, r.kind = ring.kind, r.score = ring.score, r.size = ring.size,
-    r.reasons = ring.reasons, r.stale = false, r.community = ring.community
-CREATE (r)-[:{FOUND_BY}]->(d)
-WITH r, ring
-UNWIND ring.phone_ids AS phone_id
-MATCH (ph:{PHONE} {{phone_id: phone_id}})
-CREATE (ph)-[:{MEMBER_OF}]->(r)
-"""
-
-LINK_RING_PARTIES = f"""
-MATCH (p:{PARTY})-[:HAS_PHONE]->(:{PHONE})-[:{MEMBER_OF}]->(r:{RING} {{run_id: $run_id}})
-MERGE (p)-[:{MEMBER_OF}]->(r)
 """
 
 COMPLETE_BATCHES = f"""

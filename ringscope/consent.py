@@ -8,8 +8,10 @@ by then (``expires_at`` is exclusive), and it was not revoked at or before ``at`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from graph_schema import writes
 from graph_schema.model import CALL_RECORDS_SCOPE
@@ -93,9 +95,11 @@ def check_consent(
 def read_consent(db: Database, consent_id: str) -> ConsentRecord | None:
     """Return the stored consent, or None when there is none with this id."""
     rows = db.read(writes.GET_CONSENT, consent_id=consent_id)
-    if not rows:
-        return None
-    row = rows[0]
+    return consent_from_row(rows[0]) if rows else None
+
+
+def consent_from_row(row: Mapping[str, Any]) -> ConsentRecord:
+    """Build a ConsentRecord from a row of graph_schema.writes.GET_CONSENT."""
     return ConsentRecord(
         consent_id=row["consent_id"],
         party_id=row["party_id"],

@@ -94,10 +94,10 @@ def _run(tx: ManagedTransaction, query: str, params: Mapping[str, Any]) -> list[
 
 
 def connect(settings: Neo4jSettings | None = None, *, verify: bool = True) -> Database:
-    """Open the configured server, or the running local one, and check that it answers.
+    """Open the configured server, or the running local one, and check that it accepts connections.
 
     Raises:
-        Neo4jUnavailableError: the server does not answer or rejects the credentials.
+        Neo4jUnavailableError: the server is unreachable or rejects the credentials.
         LocalNeo4jError / ConfigurationError: no server is configured or running.
     """
     from ringscope.neo4j_local import resolve_connection
@@ -109,7 +109,7 @@ def connect(settings: Neo4jSettings | None = None, *, verify: bool = True) -> Da
         auth=(info.user, info.password),
         connection_timeout=timeouts.connect_timeout_seconds,
         connection_acquisition_timeout=timeouts.connect_timeout_seconds * 2,
-        # A request that finds Neo4j down should fail within seconds (the API answers 503),
+        # A request that finds Neo4j down should fail within seconds (the API returns 503),
         # not retry for the driver's default 30 s.
         max_transaction_retry_time=timeouts.transaction_retry_seconds,
         # Server notifications (deprecations, cartesian products) are not acted on here.
