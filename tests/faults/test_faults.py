@@ -216,6 +216,7 @@ def test_faults_ctrl_c_leaves_no_batch(
     env = dict(os.environ, RINGSCOPE_LOADER_FLUSH_CALLS="5000")
     # A shell that runs the suite in the background ignores SIGINT, and a child inherits
     # that, so Python would never raise KeyboardInterrupt; restore the default first.
+    baseline = graph_helpers.counts(db)["called"]
     child = subprocess.Popen(
         command,
         env=env,
@@ -223,9 +224,11 @@ def test_faults_ctrl_c_leaves_no_batch(
         stderr=subprocess.PIPE,
         preexec_fn=_restore_default_sigint,
     )
+    # Wait for call facts of this load, beyond the population's own: a signal sent before
+    # the child runs Python could be ignored, and the load would then finish.
     calls_seen = 0
     while child.poll() is None and calls_seen == 0:
-        calls_seen = graph_helpers.counts(db)["called"]
+        calls_seen = graph_helpers.counts(db)["called"] - baseline
         time.sleep(POLL_SECONDS)
     child.send_signal(signal.SIGINT)
     _, stderr = child.communicate(timeout=120)
