@@ -198,7 +198,10 @@ def _write_long_bill(path: Path, owner_peer_seed: int) -> None:
 
 
 def _restore_default_sigint() -> None:
+    # A child inherits both the ignored disposition and the blocked-signal mask; threads of
+    # earlier tests (uvicorn, asyncio) can leave SIGINT blocked in the test process.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def test_faults_ctrl_c_leaves_no_batch(
